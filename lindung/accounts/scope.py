@@ -1,0 +1,27 @@
+"""The area a user may see: applied by every selector, never by a view on its own."""
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from lindung.accounts.models import User
+from lindung.regions.models import Region
+
+
+def villages_in_scope(user: User) -> QuerySet[Region]:
+    """The villages of the user's area; the whole regency when they have no narrower area."""
+    villages = Region.objects.filter(level=Region.Level.VILLAGE)
+    area = user.area if user.area_id else None
+    if area is not None and area.level == Region.Level.VILLAGE:
+        return villages.filter(code=area.code)
+    if area is not None and area.level == Region.Level.DISTRICT:
+        return villages.filter(parent_id=area.code)
+    return villages.filter(parent__parent_id=settings.LINDUNG_REGENCY_CODE)
+
+
+def village_scope(user: User, *, field: str = "village") -> Q:
+    """A filter on a village foreign key that keeps only rows of the user's area."""
+    return Q(**{f"{field}_id__in": villages_in_scope(user).values("code")})
+
+
+def in_scope(user: User, village: Region) -> bool:
+    return villages_in_scope(user).filter(code=village.code).exists()

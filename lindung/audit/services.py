@@ -1,0 +1,129 @@
+"""Writing and verifying the audit trail.
+
+Every service calls ``record_event`` inside its own transaction, so an event exists exactly
+when its change does. Events are only ever inserted: nothing here updates or deletes one.
+"""
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from lindung.audit.models import AuditChainHead, AuditEvent
+
+GENESIS_HASH = "0" * 64
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=_json_default,
+                      ensure_ascii=False)
+
+
+def _event_digest(event: AuditEvent) -> str:
+    payload = canonical_json(
+        {
+            "sequence": event.sequence,
+            "occurred_at": event.occurred_at.astimezone(dt.UTC).isoformat(),
+            "actor_id": event.actor_id,
+            "actor_username": event.actor_username,
+            "action": event.action,
+            "object_type": event.object_type,
+            "object_id": event.object_id,
+            "worker_id": event.worker_id,
+            "changes": event.changes,
+            "context": event.context,
+        }
+    )
+    return hashlib.sha256((event.previous_hash + payload).encode()).hexdigest()
+
+
+def record_event(
+    *,
+    actor,
+    action: str,
+    object_type: str = "",
+    object_id: str | int = "",
+    worker_id: int | None = None,
+    changes: dict | None = None,
+    context: dict | None = None,
+) -> AuditEvent:
+    """Append one event to the chain, in the caller's transaction."""
+    with transaction.atomic():
+        # The UPDATE takes the row lock (PostgreSQL) or the write lock (SQLite) first, so two
+        # writers can never chain onto the same previous event.
+        AuditChainHead.objects.get_or_create(id=1)
+        AuditChainHead.objects.filter(id=1).update(sequence=F("sequence") + 1)
+        head = AuditChainHead.objects.get(id=1)
+        event = AuditEvent(
+            sequence=head.sequence,
+            occurred_at=timezone.now(),
+            actor=actor if actor is not None and actor.pk else None,
+            actor_username=getattr(actor, "username", "") or "",
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            worker_id=worker_id,
+            changes=_jsonable(changes or {}),
+            context=_jsonable(context or {}),
+            previous_hash=head.hash,
+        )
+        event.hash = _event_digest(event)
+        event.save(force_insert=True)
+        AuditChainHead.objects.filter(id=1).update(hash=event.hash)
+    return event
+
+
+def _jsonable(value: dict) -> dict:
+    """What the database will give back, so the digest is computed over stored values."""
+    return json.loads(canonical_json(value))
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    events: int
+    broken_sequence: int | None = None
+    problem: str = ""
+
+
+def verify_chain(*, batch_size: int = 5000) -> ChainReport:
+    """Re-compute every hash in order; report the first event that does not fit."""
+    previous_hash = GENESIS_HASH
+    expected_sequence = 1
+    checked = 0
+    last_sequence = 0
+    while True:
+        batch = list(
+            AuditEvent.objects.filter(sequence__gt=last_sequence).order_by("sequence")[:batch_size]
+        )
+        if not batch:
+            break
+        for event in batch:
+            if event.sequence != expected_sequence:
+                return ChainReport(False, checked, expected_sequence,
+                                   f"event #{expected_sequence} is missing")
+            if event.previous_hash != previous_hash:
+                return ChainReport(False, checked, event.sequence,
+                                   "does not point to the event before it")
+            if _event_digest(event) != event.hash:
+                return ChainReport(False, checked, event.sequence,
+                                   "its content does not match its hash")
+            previous_hash = event.hash
+            expected_sequence += 1
+            checked += 1
+        last_sequence = batch[-1].sequence
+    head = AuditChainHead.objects.filter(id=1).first()
+    if head and head.sequence != checked:
+        return ChainReport(False, checked, checked + 1, f"event #{checked + 1} is missing")
+    return ChainReport(True, checked)

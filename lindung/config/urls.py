@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+from lindung.config.api import api
+
+urlpatterns = [
+    path("", include("lindung.core.urls")),
+    path("accounts/", include("lindung.accounts.urls")),
+    path("workers/", include("lindung.registry.urls")),
+    path("audit/", include("lindung.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+]

@@ -1,0 +1,16 @@
+import logging
+import re
+
+# 10 or more digits in a row: NIK, KK, KPJ, phone and bank account numbers.
+_LONG_NUMBER = re.compile(r"(?<!\d)(\+?\d[\d\s.\-]{8,}\d)(?!\d)")
+
+
+class RedactPersonalData(logging.Filter):
+    """Masks identity and phone numbers in every log record, whatever logged them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = _LONG_NUMBER.sub("[disamarkan]", message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True

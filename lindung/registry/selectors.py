@@ -1,0 +1,136 @@
+"""Every read of workers, scoped to what the user may see."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from lindung.accounts.models import User
+from lindung.accounts.permissions import Capability, require
+from lindung.accounts.scope import village_scope, villages_in_scope
+from lindung.audit.models import AuditEvent
+from lindung.core.exceptions import NotFound
+from lindung.regions.models import Region
+from lindung.registry.models import Sector, Worker, WorkerStatus
+from lindung.registry.names import normalize_name
+from lindung.registry.validation import digits_only
+
+
+def workers_for_user(user: User) -> QuerySet[Worker]:
+    """All workers the user may see, and none other."""
+    require(user, Capability.VIEW_WORKERS)
+    return Worker.objects.filter(village_scope(user))
+
+
+def get_worker_for_user(user: User, worker_id: int, *, for_update: bool = False) -> Worker:
+    """One worker, or NotFound when it does not exist *or* lies outside the user's area."""
+    workers = workers_for_user(user).select_related("village__parent", "sector", "updated_by",
+                                                    "created_by")
+    if for_update:
+        workers = workers.select_for_update(of=("self",))
+    worker = workers.filter(pk=worker_id).first()
+    if worker is None:
+        raise NotFound("Pekerja tidak ditemukan.")
+    return worker
+
+
+@dataclass(frozen=True)
+class WorkerFilters:
+    q: str = ""
+    district: str = ""
+    village: str = ""
+    sector: str = ""
+    status: str = ""
+    needs_verification: bool = False
+
+    def as_dict(self) -> dict[str, str]:
+        return {key: str(value) for key, value in self.__dict__.items() if value}
+
+
+def search_workers(user: User, filters: WorkerFilters) -> QuerySet[Worker]:
+    """Workers matching a free-text query and filters, in name order."""
+    workers = workers_for_user(user).select_related("village__parent", "sector")
+    if filters.q.strip():
+        workers = workers.filter(_text_query(filters.q))
+    if filters.district:
+        workers = workers.filter(village__parent_id=filters.district)
+    if filters.village:
+        workers = workers.filter(village_id=filters.village)
+    if filters.sector:
+        workers = workers.filter(sector__code=filters.sector)
+    if filters.status:
+        workers = workers.filter(status=filters.status)
+    if filters.needs_verification:
+        workers = workers.filter(Q(birth_date_mismatch=True) | Q(sex_mismatch=True))
+    return workers.order_by("name_normalized", "id")
+
+
+def _text_query(text: str) -> Q:
+    """Digits search NIK, KK and source reference by prefix; words search names."""
+    text = text.strip()
+    digits = digits_only(text)
+    if digits.isdigit() and len(digits) >= 4:
+        if len(digits) == 16:
+            return Q(nik=digits) | Q(kk_number=digits) | Q(source_ref=text)
+        return (Q(nik__startswith=digits) | Q(kk_number__startswith=digits)
+                | Q(source_ref__istartswith=text))
+    query = Q(source_ref__iexact=text)
+    normalized = normalize_name(text)
+    if normalized:
+        name_match = Q()
+        for token in normalized.split():
+            # A word of the name starts with the token: the start of the name or after a space.
+            name_match &= Q(name_normalized__startswith=token) | Q(
+                name_normalized__contains=f" {token}")
+        query |= name_match
+    return query
+
+
+def districts_for_user(user: User) -> QuerySet[Region]:
+    """Districts that appear in the user's filters and summaries."""
+    return Region.objects.filter(
+        code__in=villages_in_scope(user).values("parent_id")).order_by("name")
+
+
+def villages_for_user(user: User, *, district: str = "") -> QuerySet[Region]:
+    villages = villages_in_scope(user).select_related("parent").order_by("name")
+    return villages.filter(parent_id=district) if district else villages
+
+
+def active_sectors() -> QuerySet[Sector]:
+    return Sector.objects.filter(is_active=True)
+
+
+@dataclass(frozen=True)
+class RegistrySummary:
+    total: int
+    by_status: dict[str, int]
+    by_district: list[tuple[Region, int]]
+    by_sector: list[tuple[Sector, int]]
+    needs_verification: int
+
+
+def registry_summary(user: User) -> RegistrySummary:
+    """The headline numbers of the user's area: aggregates only, so leaders may see them."""
+    require(user, Capability.VIEW_AGGREGATES)
+    workers = Worker.objects.filter(village_scope(user))
+    by_status = dict(workers.values_list("status").annotate(n=Count("id")).order_by())
+    district_counts = dict(workers.values_list("village__parent_id").annotate(n=Count("id"))
+                           .order_by())
+    sector_counts = dict(workers.values_list("sector_id").annotate(n=Count("id")).order_by())
+    flagged = workers.filter(Q(birth_date_mismatch=True) | Q(sex_mismatch=True)).count()
+    districts = districts_for_user(user)
+    return RegistrySummary(
+        total=sum(by_status.values()),
+        by_status={status: by_status.get(status, 0) for status in WorkerStatus.values},
+        by_district=sorted(((d, district_counts.get(d.code, 0)) for d in districts),
+                           key=lambda item: (-item[1], item[0].name)),
+        by_sector=[(s, sector_counts[s.pk]) for s in Sector.objects.all()
+                   if sector_counts.get(s.pk)],
+        needs_verification=flagged,
+    )
+
+
+def worker_history(user: User, worker: Worker) -> QuerySet[AuditEvent]:
+    """The audit events of one worker the user may already see, newest first."""
+    get_worker_for_user(user, worker.pk)
+    return AuditEvent.objects.filter(worker_id=worker.pk).order_by("-sequence")
