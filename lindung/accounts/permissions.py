@@ -55,8 +55,8 @@ ROLE_CAPABILITIES: dict[str, set[Capability]] = {
 }
 
 # Roles whose work is tied to one place; the others may have an area but need none.
-AREA_LEVEL_REQUIRED = {Role.DISTRICT_OPERATOR: 3, Role.VILLAGE_OPERATOR: 4}
-AREA_LEVEL_ALLOWED = {
+AREA_LEVEL_REQUIRED: dict[str, int] = {Role.DISTRICT_OPERATOR: 3, Role.VILLAGE_OPERATOR: 4}
+AREA_LEVEL_ALLOWED: dict[str, set[int]] = {
     Role.DISTRICT_OPERATOR: {3},
     Role.VILLAGE_OPERATOR: {4},
     Role.VERIFIER: {3},

@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "lindung.core.context_processors.instance",
+                "lindung.core.context_processors.capabilities",
             ],
             "builtins": ["lindung.core.templatetags.lindung"],
         },

@@ -51,7 +51,7 @@ class Region(models.Model):
     @property
     def label(self) -> str:
         """A village is always shown with its district: eight Kukar village names repeat."""
-        if self.level == self.Level.VILLAGE and self.parent_id:
+        if self.level == self.Level.VILLAGE and self.parent is not None:
             return f"{self.name}, Kec. {self.parent.name}"
         return self.name
 

@@ -155,7 +155,7 @@ class HeirRelationship(models.TextChoices):
     NAMED_IN_WILL = "named_in_will", _("Named in a will")
 
 
-RELATIONSHIP_RANK = {
+RELATIONSHIP_RANK: dict[str, int] = {
     HeirRelationship.SPOUSE: 1,
     HeirRelationship.CHILD: 1,
     HeirRelationship.PARENT: 2,
