@@ -5,6 +5,7 @@ one of them, so every scope test can ask "does Loa Kulu see anything of Tenggaro
 """
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.management import call_command
@@ -17,19 +18,18 @@ from lindung.registry.services import register_worker
 TENGGARONG = "64.02.06"
 LOA_KULU = "64.02.02"
 TENGGARONG_VILLAGE = "64.02.06.1001"  # Jahab
-TENGGARONG_OTHER_VILLAGE = "64.02.06.2002"
+TENGGARONG_OTHER_VILLAGE = "64.02.06.1002"  # Loa Ipuh
 LOA_KULU_VILLAGE = "64.02.02.2003"  # Jembayan
 PASSWORD = "sandi-rahasia-uji-123"
 
 
 @pytest.fixture
 def regions(db):
-    call_command("load_regions", verbosity=0, stdout=open("/dev/null", "w"))
+    call_command("load_regions", verbosity=0, stdout=io.StringIO())
 
 
 def _user(username, role, area=None):
-    return create_user(actor=None, username=username, role=role, password=PASSWORD,
-                       area_code=area)
+    return create_user(actor=None, username=username, role=role, password=PASSWORD, area_code=area)
 
 
 @pytest.fixture
@@ -96,8 +96,11 @@ def worker_input(**overrides) -> WorkerInput:
         monthly_income=1_500_000,
         welfare_decile=3,
         source_ref="TGR-0001",
-        heirs=[HeirInput(full_name="Budi Santoso", relationship="spouse",
-                         birth_date=dt.date(1980, 1, 5))],
+        heirs=[
+            HeirInput(
+                full_name="Budi Santoso", relationship="spouse", birth_date=dt.date(1980, 1, 5)
+            )
+        ],
     )
     values.update(overrides)
     return WorkerInput(**values)
@@ -110,7 +113,22 @@ def tenggarong_worker(admin_user):
 
 @pytest.fixture
 def loa_kulu_worker(admin_user):
-    return register_worker(actor=admin_user, data=worker_input(
-        nik="6402021508700001", full_name="Muhammad Yusuf", birth_date=dt.date(1970, 8, 15),
-        sex="M", village=LOA_KULU_VILLAGE, phone="081234500001", source_ref="LKL-0001",
-        heirs=[]))
+    return register_worker(
+        actor=admin_user,
+        data=worker_input(
+            nik="6402021508700001",
+            full_name="Muhammad Yusuf",
+            birth_date=dt.date(1970, 8, 15),
+            sex="M",
+            village=LOA_KULU_VILLAGE,
+            phone="081234500001",
+            source_ref="LKL-0001",
+            heirs=[],
+        ),
+    )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Real hashers take ~0.3 s per user by design; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

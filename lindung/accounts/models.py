@@ -29,9 +29,7 @@ class User(AbstractUser):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(role__in=Role.values), name="user_role_known"
-            )
+            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="user_role_known")
         ]
 
     def __str__(self) -> str:

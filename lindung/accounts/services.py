@@ -9,7 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from lindung.accounts.models import ApiToken, Role, User
-from lindung.accounts.permissions import AREA_LEVEL_ALLOWED, AREA_LEVEL_REQUIRED
+from lindung.accounts.permissions import (
+    AREA_LEVEL_ALLOWED,
+    AREA_LEVEL_REQUIRED,
+    Capability,
+    require,
+)
 from lindung.audit.services import record_event
 from lindung.core.exceptions import DomainError
 from lindung.regions.models import Region
@@ -27,7 +32,12 @@ def create_user(
     area_code: str | None = None,
     full_name: str = "",
 ) -> User:
-    """A new user of one role, tied to an area where the role needs one."""
+    """A new user of one role, tied to an area where the role needs one.
+
+    ``actor`` None is the command line (or the first start), which may always create users.
+    """
+    if actor is not None:
+        require(actor, Capability.MANAGE_USERS)
     if role not in Role.values:
         raise DomainError(f"Peran tidak dikenal: {role}. Pilihan: {', '.join(Role.values)}.")
     if User.objects.filter(username__iexact=username).exists():
@@ -39,13 +49,27 @@ def create_user(
         raise DomainError(" ".join(error.messages)) from error
     with transaction.atomic():
         first, _, last = full_name.partition(" ")
-        user = User(username=username, role=role, area=area, first_name=first, last_name=last,
-                    is_staff=role == Role.ADMIN)
+        user = User(
+            username=username,
+            role=role,
+            area=area,
+            first_name=first,
+            last_name=last,
+            is_staff=role == Role.ADMIN,
+        )
         user.set_password(password)
         user.save()
-        record_event(actor=actor, action="user.create", object_type="user", object_id=user.pk,
-                     changes={"username": [None, username], "role": [None, role],
-                              "area": [None, area.code if area else None]})
+        record_event(
+            actor=actor,
+            action="user.create",
+            object_type="user",
+            object_id=user.pk,
+            changes={
+                "username": [None, username],
+                "role": [None, role],
+                "area": [None, area.code if area else None],
+            },
+        )
     return user
 
 
@@ -58,11 +82,14 @@ def _resolve_area(role: str, area_code: str | None) -> Region | None:
         return None
     area = Region.objects.filter(code=normalize_code(area_code)).first()
     if area is None:
-        raise DomainError(f"Wilayah dengan kode {area_code} tidak ditemukan. "
-                          "Jalankan `lindung load_regions` lebih dulu?")
+        raise DomainError(
+            f"Wilayah dengan kode {area_code} tidak ditemukan. "
+            "Jalankan `lindung load_regions` lebih dulu?"
+        )
     if area.level not in AREA_LEVEL_ALLOWED.get(role, set()):
-        raise DomainError(f"Wilayah {area.label} ({area.get_level_display()}) tidak cocok "
-                          f"untuk peran {role}.")
+        raise DomainError(
+            f"Wilayah {area.label} ({area.get_level_display()}) tidak cocok untuk peran {role}."
+        )
     return area
 
 
@@ -70,20 +97,28 @@ def issue_api_token(*, actor: User | None, user: User, label: str = "") -> str:
     """A new bearer token for ``user``. The token is returned once and never stored."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
     with transaction.atomic():
-        api_token = ApiToken.objects.create(user=user, label=label, prefix=token[:8],
-                                            digest=token_digest(token))
-        record_event(actor=actor, action="api_token.issue", object_type="api_token",
-                     object_id=api_token.pk, context={"user": user.username, "label": label})
+        api_token = ApiToken.objects.create(
+            user=user, label=label, prefix=token[:8], digest=token_digest(token)
+        )
+        record_event(
+            actor=actor,
+            action="api_token.issue",
+            object_type="api_token",
+            object_id=api_token.pk,
+            context={"user": user.username, "label": label},
+        )
     return token
 
 
 def revoke_api_token(*, actor: User, token_id: int) -> None:
     with transaction.atomic():
         updated = ApiToken.objects.filter(pk=token_id, revoked_at__isnull=True).update(
-            revoked_at=timezone.now())
+            revoked_at=timezone.now()
+        )
         if updated:
-            record_event(actor=actor, action="api_token.revoke", object_type="api_token",
-                         object_id=token_id)
+            record_event(
+                actor=actor, action="api_token.revoke", object_type="api_token", object_id=token_id
+            )
 
 
 def token_digest(token: str) -> str:
@@ -92,8 +127,11 @@ def token_digest(token: str) -> str:
 
 def user_for_token(token: str) -> User | None:
     """The active user a bearer token belongs to, or None."""
-    api_token = (ApiToken.objects.select_related("user__area")
-                 .filter(digest=token_digest(token), revoked_at__isnull=True).first())
+    api_token = (
+        ApiToken.objects.select_related("user__area")
+        .filter(digest=token_digest(token), revoked_at__isnull=True)
+        .first()
+    )
     if api_token is None or not api_token.user.is_active:
         return None
     now = timezone.now()

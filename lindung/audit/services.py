@@ -26,8 +26,9 @@ def _json_default(value: Any) -> str:
 
 
 def canonical_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=_json_default,
-                      ensure_ascii=False)
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), default=_json_default, ensure_ascii=False
+    )
 
 
 def _event_digest(event: AuditEvent) -> str:
@@ -111,14 +112,17 @@ def verify_chain(*, batch_size: int = 5000) -> ChainReport:
             break
         for event in batch:
             if event.sequence != expected_sequence:
-                return ChainReport(False, checked, expected_sequence,
-                                   f"event #{expected_sequence} is missing")
+                return ChainReport(
+                    False, checked, expected_sequence, f"event #{expected_sequence} is missing"
+                )
             if event.previous_hash != previous_hash:
-                return ChainReport(False, checked, event.sequence,
-                                   "does not point to the event before it")
+                return ChainReport(
+                    False, checked, event.sequence, "does not point to the event before it"
+                )
             if _event_digest(event) != event.hash:
-                return ChainReport(False, checked, event.sequence,
-                                   "its content does not match its hash")
+                return ChainReport(
+                    False, checked, event.sequence, "its content does not match its hash"
+                )
             previous_hash = event.hash
             expected_sequence += 1
             checked += 1
@@ -127,3 +131,11 @@ def verify_chain(*, batch_size: int = 5000) -> ChainReport:
     if head and head.sequence != checked:
         return ChainReport(False, checked, checked + 1, f"event #{checked + 1} is missing")
     return ChainReport(True, checked)
+
+
+def request_chain_verification(*, actor) -> AuditEvent:
+    """Record that someone asked for the chain to be verified (the check itself is a task)."""
+    from lindung.accounts.permissions import Capability, require
+
+    require(actor, Capability.READ_AUDIT)
+    return record_event(actor=actor, action="audit.verify_requested", object_type="audit_chain")

@@ -41,6 +41,13 @@ def format_money(amount: int | Decimal | None) -> str:
     return format_rupiah(amount)
 
 
+def format_number(value: int | None) -> str:
+    """`35.000`: counts use the Indonesian thousands separator in both languages, like money."""
+    if value is None:
+        return ""
+    return f"{value:,}".replace(",", ".")
+
+
 def mask_identity_number(value: str | None) -> str:
     """NIK/KK as `6402********0003`: the region and the serial stay readable."""
     if not value:

@@ -10,7 +10,13 @@ class RedactPersonalData(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        redacted = _LONG_NUMBER.sub("[disamarkan]", message)
+        redacted = _LONG_NUMBER.sub(_redact, message)
         if redacted != message:
             record.msg, record.args = redacted, None
         return True
+
+
+def _redact(match: re.Match) -> str:
+    # Count digits, not characters: a date (`2025-05-06`) or an amount (`15.000.000`) stays.
+    digits = sum(character.isdigit() for character in match.group())
+    return "[disamarkan]" if digits >= 10 else match.group()

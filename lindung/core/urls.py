@@ -1,1 +1,8 @@
-urlpatterns = []
+from django.urls import path
+
+from lindung.core import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.home, name="home"),
+]

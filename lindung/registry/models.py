@@ -67,48 +67,59 @@ class Worker(models.Model):
     """
 
     nik = models.CharField(_("NIK"), max_length=16, unique=True)
-    kk_number = models.CharField(_("family card (KK) number"), max_length=16, blank=True,
-                                 db_index=True)
+    kk_number = models.CharField(
+        _("family card (KK) number"), max_length=16, blank=True, db_index=True
+    )
     full_name = models.CharField(_("full name"), max_length=150)
     # Lower case, no titles or punctuation, `Moh.` → `muhammad`: what search compares.
     name_normalized = models.CharField(max_length=150, db_index=True, editable=False)
     birth_place = models.CharField(_("place of birth"), max_length=80, blank=True)
     birth_date = models.DateField(_("date of birth"))
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
-    phone = models.CharField(_("phone"), max_length=16, blank=True,
-                             help_text=_("Stored as +62…"))
+    phone = models.CharField(_("phone"), max_length=16, blank=True, help_text=_("Stored as +62…"))
     address = models.CharField(_("address"), max_length=200, blank=True)
     rt = models.CharField("RT", max_length=3, blank=True)
     rw = models.CharField("RW", max_length=3, blank=True)
     village = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="workers",
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="workers",
         verbose_name=_("village"),
     )
     occupation = models.CharField(_("occupation"), max_length=80, blank=True)
-    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="workers",
-                               verbose_name=_("sector"))
-    monthly_income = models.PositiveBigIntegerField(_("monthly income (Rp)"), null=True,
-                                                    blank=True)
-    welfare_decile = models.PositiveSmallIntegerField(_("welfare decile (DTSEN)"), null=True,
-                                                      blank=True)
-    source_ref = models.CharField(_("source reference"), max_length=60, blank=True,
-                                  db_index=True)
-    legal_basis = models.CharField(_("legal basis"), max_length=20, choices=LegalBasis.choices,
-                                   default=LegalBasis.PUBLIC_TASK)
-    status = models.CharField(_("status"), max_length=12, choices=WorkerStatus.choices,
-                              default=WorkerStatus.REGISTERED, db_index=True)
-    inactive_reason = models.CharField(_("reason inactive"), max_length=16,
-                                       choices=InactiveReason.choices, blank=True)
+    sector = models.ForeignKey(
+        Sector, on_delete=models.PROTECT, related_name="workers", verbose_name=_("sector")
+    )
+    monthly_income = models.PositiveBigIntegerField(_("monthly income (Rp)"), null=True, blank=True)
+    welfare_decile = models.PositiveSmallIntegerField(
+        _("welfare decile (DTSEN)"), null=True, blank=True
+    )
+    source_ref = models.CharField(_("source reference"), max_length=60, blank=True, db_index=True)
+    legal_basis = models.CharField(
+        _("legal basis"), max_length=20, choices=LegalBasis.choices, default=LegalBasis.PUBLIC_TASK
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=WorkerStatus.choices,
+        default=WorkerStatus.REGISTERED,
+        db_index=True,
+    )
+    inactive_reason = models.CharField(
+        _("reason inactive"), max_length=16, choices=InactiveReason.choices, blank=True
+    )
     # Declared values that disagree with what the NIK encodes: accepted, but to be verified.
     birth_date_mismatch = models.BooleanField(_("birth date differs from NIK"), default=False)
     sex_mismatch = models.BooleanField(_("sex differs from NIK"), default=False)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(_("registered at"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     updated_at = models.DateTimeField(_("last changed"))
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   null=True, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["name_normalized", "id"]
@@ -117,22 +128,22 @@ class Worker(models.Model):
             models.Index(fields=["sector", "status"], name="worker_sector_status_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(sex__in=Sex.values),
-                                   name="worker_sex_known"),
-            models.CheckConstraint(condition=models.Q(status__in=WorkerStatus.values),
-                                   name="worker_status_known"),
+            models.CheckConstraint(condition=models.Q(sex__in=Sex.values), name="worker_sex_known"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=WorkerStatus.values), name="worker_status_known"
+            ),
             models.CheckConstraint(
                 condition=models.Q(welfare_decile__isnull=True)
                 | models.Q(welfare_decile__gte=1, welfare_decile__lte=10),
                 name="worker_welfare_decile_1_to_10",
             ),
             models.CheckConstraint(
-                condition=~models.Q(status=WorkerStatus.INACTIVE)
-                | ~models.Q(inactive_reason=""),
+                condition=~models.Q(status=WorkerStatus.INACTIVE) | ~models.Q(inactive_reason=""),
                 name="worker_inactive_has_reason",
             ),
-            models.CheckConstraint(condition=models.Q(version__gte=1),
-                                   name="worker_version_positive"),
+            models.CheckConstraint(
+                condition=models.Q(version__gte=1), name="worker_version_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -171,8 +182,9 @@ class Heir(models.Model):
 
     worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="heirs")
     full_name = models.CharField(_("full name"), max_length=150)
-    relationship = models.CharField(_("relationship"), max_length=16,
-                                    choices=HeirRelationship.choices)
+    relationship = models.CharField(
+        _("relationship"), max_length=16, choices=HeirRelationship.choices
+    )
     # Lower is first: the legal rank of the relationship (1 spouse and children … 5 will).
     priority = models.PositiveSmallIntegerField(_("priority"))
     position = models.PositiveSmallIntegerField(default=0)
@@ -195,8 +207,9 @@ class WorkerStatusChange(models.Model):
     to_status = models.CharField(max_length=12, choices=WorkerStatus.choices)
     reason = models.CharField(max_length=16, choices=InactiveReason.choices, blank=True)
     note = models.TextField(blank=True)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   null=True, related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     changed_at = models.DateTimeField()
 
     class Meta:

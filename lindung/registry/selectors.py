@@ -23,8 +23,9 @@ def workers_for_user(user: User) -> QuerySet[Worker]:
 
 def get_worker_for_user(user: User, worker_id: int, *, for_update: bool = False) -> Worker:
     """One worker, or NotFound when it does not exist *or* lies outside the user's area."""
-    workers = workers_for_user(user).select_related("village__parent", "sector", "updated_by",
-                                                    "created_by")
+    workers = workers_for_user(user).select_related(
+        "village__parent", "sector", "updated_by", "created_by"
+    )
     if for_update:
         workers = workers.select_for_update(of=("self",))
     worker = workers.filter(pk=worker_id).first()
@@ -71,8 +72,11 @@ def _text_query(text: str) -> Q:
     if digits.isdigit() and len(digits) >= 4:
         if len(digits) == 16:
             return Q(nik=digits) | Q(kk_number=digits) | Q(source_ref=text)
-        return (Q(nik__startswith=digits) | Q(kk_number__startswith=digits)
-                | Q(source_ref__istartswith=text))
+        return (
+            Q(nik__startswith=digits)
+            | Q(kk_number__startswith=digits)
+            | Q(source_ref__istartswith=text)
+        )
     query = Q(source_ref__iexact=text)
     normalized = normalize_name(text)
     if normalized:
@@ -80,15 +84,17 @@ def _text_query(text: str) -> Q:
         for token in normalized.split():
             # A word of the name starts with the token: the start of the name or after a space.
             name_match &= Q(name_normalized__startswith=token) | Q(
-                name_normalized__contains=f" {token}")
+                name_normalized__contains=f" {token}"
+            )
         query |= name_match
     return query
 
 
 def districts_for_user(user: User) -> QuerySet[Region]:
     """Districts that appear in the user's filters and summaries."""
-    return Region.objects.filter(
-        code__in=villages_in_scope(user).values("parent_id")).order_by("name")
+    return Region.objects.filter(code__in=villages_in_scope(user).values("parent_id")).order_by(
+        "name"
+    )
 
 
 def villages_for_user(user: User, *, district: str = "") -> QuerySet[Region]:
@@ -114,18 +120,22 @@ def registry_summary(user: User) -> RegistrySummary:
     require(user, Capability.VIEW_AGGREGATES)
     workers = Worker.objects.filter(village_scope(user))
     by_status = dict(workers.values_list("status").annotate(n=Count("id")).order_by())
-    district_counts = dict(workers.values_list("village__parent_id").annotate(n=Count("id"))
-                           .order_by())
+    district_counts = dict(
+        workers.values_list("village__parent_id").annotate(n=Count("id")).order_by()
+    )
     sector_counts = dict(workers.values_list("sector_id").annotate(n=Count("id")).order_by())
     flagged = workers.filter(Q(birth_date_mismatch=True) | Q(sex_mismatch=True)).count()
     districts = districts_for_user(user)
     return RegistrySummary(
         total=sum(by_status.values()),
         by_status={status: by_status.get(status, 0) for status in WorkerStatus.values},
-        by_district=sorted(((d, district_counts.get(d.code, 0)) for d in districts),
-                           key=lambda item: (-item[1], item[0].name)),
-        by_sector=[(s, sector_counts[s.pk]) for s in Sector.objects.all()
-                   if sector_counts.get(s.pk)],
+        by_district=sorted(
+            ((d, district_counts.get(d.code, 0)) for d in districts),
+            key=lambda item: (-item[1], item[0].name),
+        ),
+        by_sector=[
+            (s, sector_counts[s.pk]) for s in Sector.objects.all() if sector_counts.get(s.pk)
+        ],
         needs_verification=flagged,
     )
 

@@ -4,6 +4,7 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,24 +42,36 @@ def register_worker(*, actor: User, data: WorkerInput) -> Worker:
     """Add a worker (and heirs) to the registry with status `registered`."""
     require(actor, Capability.EDIT_WORKERS)
     values = {field: getattr(data, field) for field in EDITABLE_FIELDS}
-    cleaned = clean_worker_values(values, actor=actor)
-    heirs = clean_heirs(data.heirs)
+    cleaned, cleaned_heirs = _clean(values, data.heirs, actor=actor)
+    heirs = cleaned_heirs or []
     now = timezone.now()
     with transaction.atomic():
         worker = Worker.objects.create(
-            **cleaned, status=WorkerStatus.REGISTERED, version=1,
-            created_at=now, created_by=actor, updated_at=now, updated_by=actor,
+            **cleaned,
+            status=WorkerStatus.REGISTERED,
+            version=1,
+            created_at=now,
+            created_by=actor,
+            updated_at=now,
+            updated_by=actor,
         )
         Heir.objects.bulk_create(
             Heir(worker=worker, **{k: v for k, v in heir.items() if k != "id"}) for heir in heirs
         )
-        WorkerStatusChange.objects.create(worker=worker, to_status=WorkerStatus.REGISTERED,
-                                          changed_by=actor, changed_at=now)
+        WorkerStatusChange.objects.create(
+            worker=worker, to_status=WorkerStatus.REGISTERED, changed_by=actor, changed_at=now
+        )
         record_event(
-            actor=actor, action="worker.register", object_type="worker", object_id=worker.pk,
+            actor=actor,
+            action="worker.register",
+            object_type="worker",
+            object_id=worker.pk,
             worker_id=worker.pk,
-            changes={field: [None, value] for field, value in _audit_values(worker).items()
-                     if value not in ("", None, False)}
+            changes={
+                field: [None, value]
+                for field, value in _audit_values(worker).items()
+                if value not in ("", None, False)
+            }
             | ({"heirs": [None, _heir_summaries(heirs)]} if heirs else {}),
         )
     return worker
@@ -80,15 +93,16 @@ def update_worker(
     require(actor, Capability.EDIT_WORKERS)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise DomainError(_("These fields cannot be changed here: %(fields)s")
-                          % {"fields": ", ".join(sorted(unknown))})
+        raise DomainError(
+            _("These fields cannot be changed here: %(fields)s")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
     with transaction.atomic():
         worker = get_worker_for_user(actor, worker_id, for_update=True)
         _ensure_version(worker, expected_version)
         before = _audit_values(worker)
         values = {field: _current_value(worker, field) for field in EDITABLE_FIELDS} | changes
-        cleaned = clean_worker_values(values, actor=actor, current=worker)
-        cleaned_heirs = clean_heirs(heirs) if heirs is not None else None
+        cleaned, cleaned_heirs = _clean(values, heirs, actor=actor, current=worker)
         for field, value in cleaned.items():
             setattr(worker, field, value)
         diff = _diff(before, _audit_values(worker))
@@ -102,9 +116,15 @@ def update_worker(
         worker.updated_at = timezone.now()
         worker.updated_by = actor
         worker.save()
-        record_event(actor=actor, action="worker.update", object_type="worker",
-                     object_id=worker.pk, worker_id=worker.pk, changes=diff,
-                     context={"version": worker.version})
+        record_event(
+            actor=actor,
+            action="worker.update",
+            object_type="worker",
+            object_id=worker.pk,
+            worker_id=worker.pk,
+            changes=diff,
+            context={"version": worker.version},
+        )
     return worker
 
 
@@ -125,9 +145,12 @@ def change_worker_status(
         if capability is None:
             raise DomainError(
                 _("A worker with status %(from)s cannot become %(to)s.")
-                % {"from": WorkerStatus(worker.status).label,
-                   "to": WorkerStatus(to_status).label if to_status in WorkerStatus.values
-                   else to_status}
+                % {
+                    "from": WorkerStatus(worker.status).label,
+                    "to": WorkerStatus(to_status).label
+                    if to_status in WorkerStatus.values
+                    else to_status,
+                }
             )
         require(actor, capability)
         if to_status == WorkerStatus.INACTIVE and reason not in InactiveReason.values:
@@ -140,17 +163,28 @@ def change_worker_status(
         worker.inactive_reason = reason if to_status == WorkerStatus.INACTIVE else ""
         worker.version += 1
         worker.updated_at, worker.updated_by = now, actor
-        worker.save(update_fields=["status", "inactive_reason", "version", "updated_at",
-                                   "updated_by"])
-        WorkerStatusChange.objects.create(
-            worker=worker, from_status=from_status, to_status=to_status,
-            reason=worker.inactive_reason, note=note.strip(), changed_by=actor, changed_at=now,
+        worker.save(
+            update_fields=["status", "inactive_reason", "version", "updated_at", "updated_by"]
         )
-        record_event(actor=actor, action="worker.status", object_type="worker",
-                     object_id=worker.pk, worker_id=worker.pk,
-                     changes={"status": [from_status, to_status]}
-                     | ({"inactive_reason": ["", reason]} if worker.inactive_reason else {}),
-                     context={"note": note.strip()} if note.strip() else {})
+        WorkerStatusChange.objects.create(
+            worker=worker,
+            from_status=from_status,
+            to_status=to_status,
+            reason=worker.inactive_reason,
+            note=note.strip(),
+            changed_by=actor,
+            changed_at=now,
+        )
+        record_event(
+            actor=actor,
+            action="worker.status",
+            object_type="worker",
+            object_id=worker.pk,
+            worker_id=worker.pk,
+            changes={"status": [from_status, to_status]}
+            | ({"inactive_reason": ["", reason]} if worker.inactive_reason else {}),
+            context={"note": note.strip()} if note.strip() else {},
+        )
     return worker
 
 
@@ -164,27 +198,70 @@ def reveal_worker_identity(*, actor: User, worker_id: int, field: str) -> str:
         raise DomainError(_("Unknown field."))
     with transaction.atomic():
         worker = get_worker_for_user(actor, worker_id)
-        record_event(actor=actor, action="worker.reveal", object_type="worker",
-                     object_id=worker.pk, worker_id=worker.pk, context={"field": field})
+        record_event(
+            actor=actor,
+            action="worker.reveal",
+            object_type="worker",
+            object_id=worker.pk,
+            worker_id=worker.pk,
+            context={"field": field},
+        )
     return getattr(worker, field)
 
 
-def record_worker_export(*, actor: User, filters: dict[str, str], row_count: int,
-                         file_format: str, full_identity: bool) -> None:
+def record_worker_export(
+    *, actor: User, filters: dict[str, str], row_count: int, file_format: str, full_identity: bool
+) -> None:
     """An export of personal data is an audit event, whatever it contains."""
     require(actor, Capability.EXPORT_WORKERS)
-    record_event(actor=actor, action="worker.export", object_type="worker_list",
-                 context={"filters": filters, "rows": row_count, "format": file_format,
-                          "full_identity": full_identity})
+    record_event(
+        actor=actor,
+        action="worker.export",
+        object_type="worker_list",
+        context={
+            "filters": filters,
+            "rows": row_count,
+            "format": file_format,
+            "full_identity": full_identity,
+        },
+    )
+
+
+def _clean(
+    values: dict[str, Any],
+    heirs: list[HeirInput] | None,
+    *,
+    actor: User,
+    current: Worker | None = None,
+) -> tuple[dict[str, Any], list[dict] | None]:
+    """The worker's values and heirs checked together, so one submission reports every
+    problem at once."""
+    problems: dict[str, list[str]] = {}
+    cleaned: dict[str, Any] = {}
+    cleaned_heirs = None
+    try:
+        cleaned = clean_worker_values(values, actor=actor, current=current)
+    except ValidationError as error:
+        problems |= error.message_dict
+    try:
+        cleaned_heirs = clean_heirs(heirs) if heirs is not None else None
+    except ValidationError as error:
+        problems |= error.message_dict
+    if problems:
+        raise ValidationError(problems)
+    return cleaned, cleaned_heirs
 
 
 def _ensure_version(worker: Worker, expected_version: int) -> None:
     if worker.version != expected_version:
         who = worker.updated_by.username if worker.updated_by else _("someone else")
         raise ConcurrentEdit(
-            _("%(who)s saved changes to this worker at %(when)s, after you opened it. Your "
-              "changes were not saved; reload the worker, check their changes and enter yours "
-              "again.") % {"who": who, "when": format_datetime(worker.updated_at)}
+            _(
+                "%(who)s saved changes to this worker at %(when)s, after you opened it. Your "
+                "changes were not saved; reload the worker, check their changes and enter yours "
+                "again."
+            )
+            % {"who": who, "when": format_datetime(worker.updated_at)}
         )
 
 
@@ -199,8 +276,10 @@ def _current_value(worker: Worker, field: str) -> Any:
 def _audit_values(worker: Worker) -> dict[str, Any]:
     values = {field: _current_value(worker, field) for field in EDITABLE_FIELDS}
     values |= {flag: getattr(worker, flag) for flag in _AUDITED_FLAGS}
-    return {key: value.isoformat() if isinstance(value, dt.date) else value
-            for key, value in values.items()}
+    return {
+        key: value.isoformat() if isinstance(value, dt.date) else value
+        for key, value in values.items()
+    }
 
 
 def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
@@ -209,8 +288,11 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]
 
 def _heir_summaries(heirs: list[dict]) -> list[dict]:
     return [
-        {key: (value.isoformat() if isinstance(value, dt.date) else value)
-         for key, value in heir.items() if key not in ("id", "priority", "position")}
+        {
+            key: (value.isoformat() if isinstance(value, dt.date) else value)
+            for key, value in heir.items()
+            if key not in ("id", "priority", "position")
+        }
         for heir in heirs
     ]
 
@@ -238,14 +320,46 @@ def _sync_heirs(worker: Worker, heirs: list[dict]) -> list[Any] | None:
 
 
 def _heir_dict(heir: Heir) -> dict:
-    return {field.name: getattr(heir, field.name)
-            for field in Heir._meta.concrete_fields if field.name not in ("worker",)}
+    return {
+        field.name: getattr(heir, field.name)
+        for field in Heir._meta.concrete_fields
+        if field.name not in ("worker",)
+    }
 
 
 def worker_input_from(worker: Worker) -> WorkerInput:
     """A worker's stored values in the shape the forms and services take."""
     values = {field: _current_value(worker, field) for field in EDITABLE_FIELDS}
-    heirs = [HeirInput(id=heir.pk, full_name=heir.full_name, relationship=heir.relationship,
-                       birth_date=heir.birth_date, nik=heir.nik, phone=heir.phone)
-             for heir in worker.heirs.all()]
+    heirs = [
+        HeirInput(
+            id=heir.pk,
+            full_name=heir.full_name,
+            relationship=heir.relationship,
+            birth_date=heir.birth_date,
+            nik=heir.nik,
+            phone=heir.phone,
+        )
+        for heir in worker.heirs.all()
+    ]
     return dataclasses.replace(WorkerInput(**values), heirs=heirs)
+
+
+def record_identity_access(*, actor: User, worker_ids: list[int], fields: list[str]) -> None:
+    """One audit event for a look at the full identity numbers of the given workers.
+
+    For answers that show several numbers at once (an API list or detail asked with
+    ``reveal``), where ``reveal_worker_identity``'s one-field-per-event would not fit. The
+    caller read the workers through a selector, so they are in the actor's scope.
+    """
+    require(actor, Capability.VIEW_FULL_IDENTITY)
+    if not worker_ids:
+        return
+    single = worker_ids[0] if len(worker_ids) == 1 else None
+    record_event(
+        actor=actor,
+        action="worker.reveal",
+        object_type="worker" if single else "worker_list",
+        object_id=single or "",
+        worker_id=single,
+        context={"fields": fields} | ({} if single else {"workers": worker_ids}),
+    )

@@ -4,6 +4,7 @@ Each check returns the cleaned value or raises ``ValidationError`` with an Indon
 message that says what is wrong. Callers gather the errors per field.
 """
 
+import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -38,10 +39,15 @@ def check_nik(value: str, *, declared_birth_date: dt.date | None = None) -> NikF
     raw = str(value or "").strip()
     if _SCIENTIFIC.match(raw.replace(" ", "")):
         raise ValidationError(
-            _("The NIK was turned into a number by Excel (%(value)s) and its last digits are "
-              "lost. Format the column as text and type the NIK again.") % {"value": raw}
+            _(
+                "The NIK was turned into a number by Excel (%(value)s) and its last digits are "
+                "lost. Format the column as text and type the NIK again."
+            )
+            % {"value": raw}
         )
     nik = digits_only(raw)
+    if not nik:
+        raise ValidationError(_("The NIK is required."))
     if not nik.isdigit() or len(nik) != 16:
         raise ValidationError(
             _("A NIK has exactly 16 digits; this one has %(count)d.") % {"count": len(nik)}
@@ -49,12 +55,14 @@ def check_nik(value: str, *, declared_birth_date: dt.date | None = None) -> NikF
             else _("A NIK may contain digits only.")
         )
     if nik[:2] not in PROVINCES:
-        raise ValidationError(_("The NIK starts with %(code)s, which is not a province code.")
-                              % {"code": nik[:2]})
+        raise ValidationError(
+            _("The NIK starts with %(code)s, which is not a province code.") % {"code": nik[:2]}
+        )
     regency = f"{nik[:2]}.{nik[2:4]}"
     if not is_known_regency(regency):
-        raise ValidationError(_("The NIK's regency code %(code)s does not exist.")
-                              % {"code": regency})
+        raise ValidationError(
+            _("The NIK's regency code %(code)s does not exist.") % {"code": regency}
+        )
     if nik[12:] == "0000":
         raise ValidationError(_("The NIK's serial number (last four digits) cannot be 0000."))
     info = parse_nik(nik, reference_date=dt.date.today())
@@ -64,12 +72,13 @@ def check_nik(value: str, *, declared_birth_date: dt.date | None = None) -> NikF
             % {"date": f"{nik[6:8]}-{nik[8:10]}-{nik[10:12]}"}
         )
     encoded = dt.date.fromisoformat(info.birth_date)
+    if encoded > dt.date.today():
+        # `011226` read in November 2026 is someone born on 1 December 1926, not next month.
+        encoded = encoded.replace(year=encoded.year - 100)
     # The century is not encoded: prefer the one the declared birth date agrees with.
     if declared_birth_date and declared_birth_date.year % 100 == encoded.year % 100:
-        try:
+        with contextlib.suppress(ValueError):  # 29 February in a year that is not a leap year
             encoded = encoded.replace(year=declared_birth_date.year)
-        except ValueError:  # 29 February in a year that is not a leap year
-            pass
     return NikFacts(
         nik=nik,
         birth_date=encoded,
@@ -83,13 +92,19 @@ def check_kk_number(value: str) -> str:
     if not kk:
         return ""
     if _SCIENTIFIC.match(str(value).strip()):
-        raise ValidationError(_("The KK number was turned into a number by Excel and its last "
-                                "digits are lost. Type it again as text."))
+        raise ValidationError(
+            _(
+                "The KK number was turned into a number by Excel and its last "
+                "digits are lost. Type it again as text."
+            )
+        )
     if not kk.isdigit() or len(kk) != 16:
         raise ValidationError(_("A KK number has exactly 16 digits."))
     if kk[:2] not in PROVINCES:
-        raise ValidationError(_("The KK number starts with %(code)s, which is not a province "
-                                "code.") % {"code": kk[:2]})
+        raise ValidationError(
+            _("The KK number starts with %(code)s, which is not a province code.")
+            % {"code": kk[:2]}
+        )
     return kk
 
 
@@ -100,8 +115,9 @@ def check_phone(value: str) -> str:
         return ""
     info = parse_phone(raw)
     if not info.valid or not info.e164:
-        raise ValidationError(_("%(value)s is not a valid Indonesian phone number.")
-                              % {"value": raw})
+        raise ValidationError(
+            _("%(value)s is not a valid Indonesian phone number.") % {"value": raw}
+        )
     return info.e164
 
 

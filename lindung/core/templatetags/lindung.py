@@ -9,6 +9,7 @@ register = template.Library()
 register.filter("tanggal", formatting.format_date)
 register.filter("waktu", formatting.format_datetime)
 register.filter("rupiah", formatting.format_money)
+register.filter("angka", formatting.format_number)
 register.filter("mask_id", formatting.mask_identity_number)
 register.filter("mask_phone", formatting.mask_phone)
 

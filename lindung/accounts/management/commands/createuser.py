@@ -8,8 +8,10 @@ from lindung.core.exceptions import DomainError
 
 
 class Command(BaseCommand):
-    help = ("Create a Lindung user. The password is read from standard input when it is not "
-            "a terminal, otherwise generated and printed.")
+    help = (
+        "Create a Lindung user. The password is read from standard input when it is not "
+        "a terminal, otherwise generated and printed."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("username")
@@ -25,12 +27,17 @@ class Command(BaseCommand):
         generated = not password
         password = password or generate_password()
         try:
-            user = create_user(actor=None, username=username, role=role, password=password,
-                               area_code=area, full_name=name)
+            user = create_user(
+                actor=None,
+                username=username,
+                role=role,
+                password=password,
+                area_code=area,
+                full_name=name,
+            )
         except DomainError as error:
             raise CommandError(error.message) from error
-        self.stdout.write(f"user={user.username} role={user.role} "
-                          f"area={user.area_id or '-'}")
+        self.stdout.write(f"user={user.username} role={user.role} area={user.area_id or '-'}")
         if generated:
             self.stdout.write(f"password={password}")
         if api_token:

@@ -11,6 +11,8 @@ class Command(BaseCommand):
         if report.ok:
             self.stdout.write(f"OK {report.events} events")
             return
-        self.stdout.write(f"BROKEN at event #{report.broken_sequence}: {report.problem} "
-                          f"({report.events} events before it are intact)")
+        self.stdout.write(
+            f"BROKEN at event #{report.broken_sequence}: {report.problem} "
+            f"({report.events} events before it are intact)"
+        )
         raise SystemExit(1)

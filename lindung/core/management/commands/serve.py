@@ -34,10 +34,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--demo-workers", type=int, default=5000,
-                            help="demo workers to create when the registry is empty (0: none)")
-        parser.add_argument("--no-worker", action="store_true",
-                            help="do not start the background task worker")
+        parser.add_argument(
+            "--demo-workers",
+            type=int,
+            default=5000,
+            help="demo workers to create when the registry is empty (0: none)",
+        )
+        parser.add_argument(
+            "--no-worker", action="store_true", help="do not start the background task worker"
+        )
 
     def handle(self, *args, host, port, demo_workers, no_worker, **options):
         call_command("migrate", interactive=False, verbosity=0)
@@ -46,8 +51,11 @@ class Command(BaseCommand):
         if demo_workers and not Worker.objects.exists():
             call_command("seed_demo", workers=demo_workers, stdout=self.stdout)
         call_command("collectstatic", interactive=False, verbosity=0)
-        worker = None if no_worker else subprocess.Popen(
-            [sys.executable, "-m", "lindung.manage", "db_worker"])
+        worker = (
+            None
+            if no_worker
+            else subprocess.Popen([sys.executable, "-m", "lindung.manage", "db_worker"])
+        )
         self.stdout.write(f"Lindung: http://{host}:{port}/  (Ctrl+C to stop)")
         try:
             self._serve(host, port)
@@ -60,21 +68,36 @@ class Command(BaseCommand):
         if User.objects.exists():
             return
         password = generate_password()
-        create_user(actor=None, username="admin", role=Role.ADMIN, password=password,
-                    full_name="Administrator")
+        create_user(
+            actor=None,
+            username="admin",
+            role=Role.ADMIN,
+            password=password,
+            full_name="Administrator",
+        )
         demo_password = generate_password()
         for username, role, area in DEMO_USERS:
-            create_user(actor=None, username=username, role=role, password=demo_password,
-                        area_code=area)
-        self.stdout.write(self.style.SUCCESS(
-            f"\nAdministrator created:  username=admin  password={password}\n"
-            f"Demo users ({', '.join(u for u, _, _ in DEMO_USERS)}) share the password "
-            f"{demo_password}\nThese passwords are shown only this once.\n"))
+            create_user(
+                actor=None, username=username, role=role, password=demo_password, area_code=area
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"\nAdministrator created:  username=admin  password={password}\n"
+                f"Demo users ({', '.join(u for u, _, _ in DEMO_USERS)}) share the password "
+                f"{demo_password}\nThese passwords are shown only this once.\n"
+            )
+        )
 
     def _serve(self, host: str, port: int) -> None:
         from waitress import serve
 
         from lindung.config.wsgi import application
 
-        serve(application, host=host, port=port, threads=8, ident="Lindung",
-              clear_untrusted_proxy_headers=True)
+        serve(
+            application,
+            host=host,
+            port=port,
+            threads=8,
+            ident="Lindung",
+            clear_untrusted_proxy_headers=True,
+        )

@@ -1,0 +1,138 @@
+"""Workers and sectors over the REST API: the same selectors and services as the pages.
+
+Scope, permissions and validation live in those; an endpoint only translates between JSON
+and their arguments. Failures are exceptions turned into answers by ``config/api.py``.
+"""
+
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
+
+from lindung.accounts.api_auth import ApiRequest
+from lindung.core.api_schemas import ERROR_RESPONSES
+from lindung.regions.selectors import normalize_code
+from lindung.registry.schemas import (
+    SectorOut,
+    StatusChangeIn,
+    WorkerDetailOut,
+    WorkerIn,
+    WorkerPage,
+    WorkerPatch,
+    worker_body,
+)
+from lindung.registry.selectors import (
+    WorkerFilters,
+    active_sectors,
+    get_worker_for_user,
+    search_workers,
+)
+from lindung.registry.services import (
+    IDENTITY_FIELDS,
+    change_worker_status,
+    record_identity_access,
+    register_worker,
+    update_worker,
+)
+
+router = Router(tags=["workers"])
+
+MAX_PAGE_SIZE = 100
+REVEAL_DESCRIPTION = (
+    "Show full NIK, KK and phone numbers (needs the view_full_identity capability; the look is "
+    "recorded in the audit trail)."
+)
+
+
+class WorkerQuery(Schema):
+    q: str = Field("", description="Name words, or the start of a NIK, KK or source reference.")
+    district: str = Field("", description="District code, with or without dots.")
+    village: str = Field("", description="Village code, with or without dots.")
+    sector: str = Field("", description="Sector code.")
+    status: str = ""
+    needs_verification: bool = False
+    page: int = Field(1, ge=1)
+    page_size: int = Field(25, ge=1, le=MAX_PAGE_SIZE)
+    reveal: bool = Field(False, description=REVEAL_DESCRIPTION)
+
+    def filters(self) -> WorkerFilters:
+        return WorkerFilters(
+            q=self.q, district=normalize_code(self.district) if self.district else "",
+            village=normalize_code(self.village) if self.village else "",
+            sector=self.sector, status=self.status, needs_verification=self.needs_verification,
+        )  # fmt: skip
+
+
+@router.get("/workers", response={200: WorkerPage, **ERROR_RESPONSES})
+def list_workers(request: ApiRequest, query: Query[WorkerQuery]):
+    """Workers in your area matching the filters, in name order."""
+    workers = search_workers(request.auth, query.filters())
+    start = (query.page - 1) * query.page_size
+    page = list(workers[start : start + query.page_size])
+    if query.reveal:
+        record_identity_access(
+            actor=request.auth, worker_ids=[w.pk for w in page], fields=list(IDENTITY_FIELDS)
+        )
+    return {
+        "count": workers.count(),
+        "page": query.page,
+        "page_size": query.page_size,
+        "results": [worker_body(worker, full_identity=query.reveal) for worker in page],
+    }
+
+
+@router.post("/workers", response={201: WorkerDetailOut, **ERROR_RESPONSES})
+def create_worker(request: ApiRequest, payload: WorkerIn):
+    """Register a worker (and heirs) with status `registered`."""
+    worker = register_worker(actor=request.auth, data=payload.to_input())
+    return Status(201, _detail(request, worker.pk, reveal=False))
+
+
+@router.get("/workers/{worker_id}", response={200: WorkerDetailOut, **ERROR_RESPONSES})
+def get_worker(
+    request: ApiRequest,
+    worker_id: int,
+    reveal: bool = Query(False, description=REVEAL_DESCRIPTION),
+):
+    """One worker with heirs."""
+    return _detail(request, worker_id, reveal=reveal)
+
+
+@router.patch("/workers/{worker_id}", response={200: WorkerDetailOut, **ERROR_RESPONSES})
+def patch_worker(request: ApiRequest, worker_id: int, payload: WorkerPatch):
+    """Correct a worker. Refused with 409 if someone saved since `version`."""
+    update_worker(
+        actor=request.auth,
+        worker_id=worker_id,
+        expected_version=payload.version,
+        changes=payload.changes(),
+        heirs=payload.heir_inputs(),
+    )
+    return _detail(request, worker_id, reveal=False)
+
+
+@router.post("/workers/{worker_id}/status", response={200: WorkerDetailOut, **ERROR_RESPONSES})
+def set_worker_status(request: ApiRequest, worker_id: int, payload: StatusChangeIn):
+    """Verify, reject, deactivate or reactivate a worker."""
+    change_worker_status(
+        actor=request.auth,
+        worker_id=worker_id,
+        expected_version=payload.version,
+        to_status=payload.to_status,
+        reason=payload.reason,
+        note=payload.note,
+    )
+    return _detail(request, worker_id, reveal=False)
+
+
+@router.get("/sectors", response=list[SectorOut], tags=["reference"])
+def list_sectors(request: ApiRequest):
+    """The sectors a worker can be registered in."""
+    return active_sectors()
+
+
+def _detail(request: ApiRequest, worker_id: int, *, reveal: bool) -> dict:
+    worker = get_worker_for_user(request.auth, worker_id)
+    if reveal:
+        record_identity_access(
+            actor=request.auth, worker_ids=[worker.pk], fields=[*IDENTITY_FIELDS, "heirs"]
+        )
+    return worker_body(worker, full_identity=reveal, with_heirs=True)

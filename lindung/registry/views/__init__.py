@@ -1,0 +1,1 @@
+"""The worker registry pages: list and export, detail, and the registration form."""
