@@ -20,7 +20,19 @@ def villages_in_scope(user: User) -> QuerySet[Region]:
 
 def village_scope(user: User, *, field: str = "village") -> Q:
     """A filter on a village foreign key that keeps only rows of the user's area."""
+    if not _has_narrow_area(user):
+        # Workers are only ever placed in villages of the instance's regency (cleaning
+        # refuses any other), so the regency-wide scope is every row. Filtering anyway would
+        # keep the database from walking the name index for the regency-wide list.
+        return Q()
     return Q(**{f"{field}_id__in": villages_in_scope(user).values("code")})
+
+
+def _has_narrow_area(user: User) -> bool:
+    return user.area_id is not None and user.area.level in (
+        Region.Level.DISTRICT,
+        Region.Level.VILLAGE,
+    )
 
 
 def in_scope(user: User, village: Region) -> bool:

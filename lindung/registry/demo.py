@@ -49,6 +49,7 @@ from lindung.registry.models import (
     WorkerStatus,
     WorkerStatusChange,
 )
+from lindung.registry.name_index import index_names
 from lindung.registry.names import normalize_name
 
 BATCH_SIZE = 5000
@@ -601,6 +602,7 @@ def _insert(batch: list[DemoWorker], *, actor: User | None, sector_ids: dict[str
             for from_status, to_status, reason, note, at in demo.history
         )
     Heir.objects.bulk_create(heirs, batch_size=BATCH_SIZE)
+    index_names(workers, replace=False)
     WorkerStatusChange.objects.bulk_create(changes, batch_size=BATCH_SIZE)
 
 

@@ -217,3 +217,23 @@ class WorkerStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id}: {self.from_status} → {self.to_status}"
+
+
+class WorkerNameToken(models.Model):
+    """One word of a worker's normalised name.
+
+    Search finds a name by the start of any of its words. A `LIKE '% siti%'` cannot use an
+    index on either database; a range scan over this table's index can, on both.
+    """
+
+    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="name_tokens")
+    token = models.CharField(max_length=40)
+
+    class Meta:
+        indexes = [models.Index(fields=["token", "worker"], name="name_token_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["worker", "token"], name="name_token_once_per_worker")
+        ]
+
+    def __str__(self) -> str:
+        return self.token

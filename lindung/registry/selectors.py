@@ -11,6 +11,7 @@ from lindung.audit.models import AuditEvent
 from lindung.core.exceptions import NotFound
 from lindung.regions.models import Region
 from lindung.registry.models import Sector, Worker, WorkerStatus
+from lindung.registry.name_index import name_prefix_filter
 from lindung.registry.names import normalize_name
 from lindung.registry.validation import digits_only
 
@@ -66,28 +67,33 @@ def search_workers(user: User, filters: WorkerFilters) -> QuerySet[Worker]:
 
 
 def _text_query(text: str) -> Q:
-    """Digits search NIK, KK and source reference by prefix; words search names."""
+    """Digits search NIK, KK and source reference by prefix; words search names.
+
+    Every branch is an equality or a range, so both databases answer it from an index.
+    """
     text = text.strip()
+    source_refs = {text, text.upper()}
     digits = digits_only(text)
     if digits.isdigit() and len(digits) >= 4:
-        if len(digits) == 16:
-            return Q(nik=digits) | Q(kk_number=digits) | Q(source_ref=text)
         return (
-            Q(nik__startswith=digits)
-            | Q(kk_number__startswith=digits)
-            | Q(source_ref__istartswith=text)
+            _starts_with("nik", digits)
+            | _starts_with("kk_number", digits)
+            | Q(source_ref__in=source_refs)
         )
-    query = Q(source_ref__iexact=text)
-    normalized = normalize_name(text)
-    if normalized:
+    query = Q(source_ref__in=source_refs)
+    words = normalize_name(text).split()
+    if words:
         name_match = Q()
-        for token in normalized.split():
-            # A word of the name starts with the token: the start of the name or after a space.
-            name_match &= Q(name_normalized__startswith=token) | Q(
-                name_normalized__contains=f" {token}"
-            )
+        for word in words:
+            name_match &= name_prefix_filter(word)
         query |= name_match
     return query
+
+
+def _starts_with(field: str, prefix: str) -> Q:
+    # `LIKE 'x%'` with Django's ESCAPE clause cannot use SQLite's index; a range can.
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
 
 
 def districts_for_user(user: User) -> QuerySet[Region]:

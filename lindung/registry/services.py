@@ -23,6 +23,7 @@ from lindung.registry.models import (
     WorkerStatus,
     WorkerStatusChange,
 )
+from lindung.registry.name_index import index_names
 from lindung.registry.selectors import get_worker_for_user
 
 # Which status may follow which, and the capability the move needs.
@@ -58,6 +59,7 @@ def register_worker(*, actor: User, data: WorkerInput) -> Worker:
         Heir.objects.bulk_create(
             Heir(worker=worker, **{k: v for k, v in heir.items() if k != "id"}) for heir in heirs
         )
+        index_names([worker], replace=False)
         WorkerStatusChange.objects.create(
             worker=worker, to_status=WorkerStatus.REGISTERED, changed_by=actor, changed_at=now
         )
@@ -116,6 +118,8 @@ def update_worker(
         worker.updated_at = timezone.now()
         worker.updated_by = actor
         worker.save()
+        if "full_name" in diff:
+            index_names([worker])
         record_event(
             actor=actor,
             action="worker.update",

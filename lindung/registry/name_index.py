@@ -1,0 +1,37 @@
+"""Keeping the name-search index (``WorkerNameToken``) in step with workers' names."""
+
+from collections.abc import Iterable
+
+from django.db.models import Q
+
+from lindung.registry.models import Worker, WorkerNameToken
+
+TOKEN_LENGTH = 40
+
+
+def name_tokens(name_normalized: str) -> list[str]:
+    return sorted({word[:TOKEN_LENGTH] for word in name_normalized.split() if word})
+
+
+def index_names(workers: Iterable[Worker], *, replace: bool = True) -> None:
+    """Write the tokens of these workers' names (replacing old ones unless they are new)."""
+    workers = list(workers)
+    if replace:
+        WorkerNameToken.objects.filter(worker__in=[w.pk for w in workers]).delete()
+    WorkerNameToken.objects.bulk_create(
+        [
+            WorkerNameToken(worker_id=worker.pk, token=token)
+            for worker in workers
+            for token in name_tokens(worker.name_normalized)
+        ],
+        batch_size=5000,
+    )
+
+
+def name_prefix_filter(word: str) -> Q:
+    """Workers one of whose name words starts with ``word`` (already normalised)."""
+    word = word[:TOKEN_LENGTH]
+    # A range on the index instead of LIKE 'x%': both databases walk the index for it.
+    upper = word[:-1] + chr(ord(word[-1]) + 1)
+    matching = WorkerNameToken.objects.filter(token__gte=word, token__lt=upper)
+    return Q(pk__in=matching.values("worker_id"))
