@@ -60,29 +60,54 @@ def record_event(
     context: dict | None = None,
 ) -> AuditEvent:
     """Append one event to the chain, in the caller's transaction."""
+    event = PendingEvent(action, object_type, object_id, worker_id, changes, context)
+    return record_events(actor=actor, events=[event])[0]
+
+
+@dataclass(frozen=True)
+class PendingEvent:
+    action: str
+    object_type: str = ""
+    object_id: str | int = ""
+    worker_id: int | None = None
+    changes: dict | None = None
+    context: dict | None = None
+
+
+def record_events(*, actor, events: list[PendingEvent]) -> list[AuditEvent]:
+    """Append many events at once (a bulk import's rows), in the caller's transaction."""
+    if not events:
+        return []
     with transaction.atomic():
         # The UPDATE takes the row lock (PostgreSQL) or the write lock (SQLite) first, so two
         # writers can never chain onto the same previous event.
         AuditChainHead.objects.get_or_create(id=1)
-        AuditChainHead.objects.filter(id=1).update(sequence=F("sequence") + 1)
+        AuditChainHead.objects.filter(id=1).update(sequence=F("sequence") + len(events))
         head = AuditChainHead.objects.get(id=1)
-        event = AuditEvent(
-            sequence=head.sequence,
-            occurred_at=timezone.now(),
-            actor=actor if actor is not None and actor.pk else None,
-            actor_username=getattr(actor, "username", "") or "",
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            worker_id=worker_id,
-            changes=_jsonable(changes or {}),
-            context=_jsonable(context or {}),
-            previous_hash=head.hash,
-        )
-        event.hash = _event_digest(event)
-        event.save(force_insert=True)
-        AuditChainHead.objects.filter(id=1).update(hash=event.hash)
-    return event
+        sequence = head.sequence - len(events)
+        previous_hash = head.hash
+        now = timezone.now()
+        rows = []
+        for pending in events:
+            sequence += 1
+            event = AuditEvent(
+                sequence=sequence,
+                occurred_at=now,
+                actor=actor if actor is not None and actor.pk else None,
+                actor_username=getattr(actor, "username", "") or "",
+                action=pending.action,
+                object_type=pending.object_type,
+                object_id=str(pending.object_id),
+                worker_id=pending.worker_id,
+                changes=_jsonable(pending.changes or {}),
+                context=_jsonable(pending.context or {}),
+                previous_hash=previous_hash,
+            )
+            event.hash = previous_hash = _event_digest(event)
+            rows.append(event)
+        AuditEvent.objects.bulk_create(rows, batch_size=2000)
+        AuditChainHead.objects.filter(id=1).update(hash=previous_hash)
+    return rows
 
 
 def _jsonable(value: dict) -> dict:

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "lindung.accounts",
     "lindung.audit",
     "lindung.registry",
+    "lindung.imports",
 ]
 
 MIDDLEWARE = [

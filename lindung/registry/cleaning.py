@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from lindung.accounts.models import User
 from lindung.accounts.scope import villages_in_scope
 from lindung.regions.models import Region
-from lindung.regions.selectors import valid_on
+from lindung.regions.selectors import regency_villages
 from lindung.registry import validation
 from lindung.registry.inputs import HeirInput
 from lindung.registry.models import (
@@ -53,15 +53,70 @@ class FieldErrors:
             raise ValidationError(self.by_field)
 
 
+class ReferenceData:
+    """What cleaning looks up: villages, the actor's area, sectors, NIK holders.
+
+    A form submission makes one and throws it away; an import keeps one for the whole file,
+    so thousands of rows cost a handful of queries (``remember_holders`` preloads the workers
+    of a chunk's NIKs).
+    """
+
+    def __init__(self, actor: User) -> None:
+        self.actor = actor
+        self._villages: dict[str, Region] | None = None
+        self._scope: set[str] | None = None
+        self._sectors: dict[str, Sector] | None = None
+        self._occupations: dict[str, Sector] | None = None
+        self._holders: dict[str, Worker] | None = None
+
+    def village(self, code: str) -> Region | None:
+        if self._villages is None:
+            self._villages = {v.code: v for v in regency_villages(include_expired=True)}
+        return self._villages.get(code)
+
+    def in_scope(self, code: str) -> bool:
+        if self._scope is None:
+            self._scope = set(villages_in_scope(self.actor).values_list("code", flat=True))
+        return code in self._scope
+
+    def sector(self, code: str) -> Sector | None:
+        if self._sectors is None:
+            self._sectors = {s.code: s for s in Sector.objects.filter(is_active=True)}
+        return self._sectors.get(code)
+
+    def sector_for_occupation(self, occupation: str) -> Sector | None:
+        if self._occupations is None:
+            self._occupations = {
+                o.name: o.sector for o in Occupation.objects.select_related("sector")
+            }
+        return self._occupations.get(" ".join(occupation.lower().split()))
+
+    def remember_holders(self, workers: list[Worker]) -> None:
+        """From now on, answer NIK holders from these workers instead of the database."""
+        self._holders = {worker.nik: worker for worker in workers}
+
+    def nik_holder(self, nik: str, *, other_than: Worker | None) -> Worker | None:
+        if self._holders is not None:
+            holder = self._holders.get(nik)
+        else:
+            holders = Worker.objects.filter(nik=nik).select_related("village__parent")
+            holder = holders.first()
+        if holder is not None and other_than is not None and holder.pk == other_than.pk:
+            return None
+        return holder
+
+
 def clean_worker_values(
     values: dict[str, Any],
     *,
     actor: User,
     current: Worker | None = None,
     today: dt.date | None = None,
+    reference: ReferenceData | None = None,
 ) -> dict[str, Any]:
     """Model-ready values for ``Worker`` (village and sector as objects), or ValidationError."""
     today = today or dt.date.today()
+    reference = reference or ReferenceData(actor)
     errors = FieldErrors()
     cleaned: dict[str, Any] = {}
 
@@ -85,10 +140,12 @@ def clean_worker_values(
 
     village_changed = current is None or values.get("village") != current.village_id
     cleaned["village"] = _clean_village(
-        values.get("village"), actor, errors, require_valid=village_changed, today=today
+        values.get("village"), reference, errors, require_valid=village_changed, today=today
     )
     cleaned["occupation"] = clean_display_name(str(values.get("occupation") or ""))
-    cleaned["sector"] = _clean_sector(values.get("sector"), cleaned["occupation"], errors)
+    cleaned["sector"] = _clean_sector(
+        values.get("sector"), cleaned["occupation"], reference, errors
+    )
     cleaned["monthly_income"] = _clean_income(values.get("monthly_income"), errors)
     cleaned["welfare_decile"] = _clean_decile(values.get("welfare_decile"), errors)
     cleaned["source_ref"] = str(values.get("source_ref") or "").strip()[:60]
@@ -98,7 +155,7 @@ def clean_worker_values(
     cleaned["legal_basis"] = legal_basis
 
     if cleaned.get("nik"):
-        _check_nik_is_new(cleaned["nik"], actor, current, errors)
+        _check_nik_is_new(cleaned["nik"], reference, current, errors)
     errors.raise_if_any()
     return cleaned
 
@@ -140,26 +197,33 @@ def _clean_rt_rw(field: str, value: Any, errors: FieldErrors) -> str:
 
 
 def _clean_village(
-    value: Any, actor: User, errors: FieldErrors, *, require_valid: bool, today: dt.date
+    value: Any,
+    reference: ReferenceData,
+    errors: FieldErrors,
+    *,
+    require_valid: bool,
+    today: dt.date,
 ) -> Region | None:
     code = str(value or "").strip()
     if not code:
         errors.add("village", _("The village is required."))
         return None
-    village = (
-        Region.objects.select_related("parent")
-        .filter(code=code, level=Region.Level.VILLAGE)
-        .first()
-    )
+    village = reference.village(code)
     if village is None:
-        errors.add("village", _("Village code %(code)s is not known.") % {"code": code})
+        elsewhere = Region.objects.filter(code=code, level=Region.Level.VILLAGE).first()
+        if elsewhere is not None:
+            errors.add(
+                "village", _("%(village)s is not in this regency.") % {"village": elsewhere.name}
+            )
+        else:
+            errors.add("village", _("Village code %(code)s is not known.") % {"code": code})
         return None
-    if not villages_in_scope(actor).filter(code=code).exists():
+    if not reference.in_scope(code):
         errors.add(
             "village", _("%(village)s is outside your working area.") % {"village": village.label}
         )
         return None
-    if require_valid and not Region.objects.filter(valid_on(today), code=code).exists():
+    if require_valid and not _valid_on(village, today):
         errors.add(
             "village",
             _("%(village)s is no longer part of the regency.") % {"village": village.label},
@@ -168,17 +232,25 @@ def _clean_village(
     return village
 
 
-def _clean_sector(value: Any, occupation: str, errors: FieldErrors) -> Sector | None:
+def _valid_on(region: Region, day: dt.date) -> bool:
+    return (region.valid_from is None or region.valid_from <= day) and (
+        region.valid_to is None or region.valid_to >= day
+    )
+
+
+def _clean_sector(
+    value: Any, occupation: str, reference: ReferenceData, errors: FieldErrors
+) -> Sector | None:
     code = str(value or "").strip()
     if code:
-        sector = Sector.objects.filter(code=code, is_active=True).first()
+        sector = reference.sector(code)
         if sector is None:
             errors.add("sector", _("Sector %(code)s is not known.") % {"code": code})
         return sector
     if occupation:
-        known = Occupation.objects.select_related("sector").filter(name=occupation.lower()).first()
-        if known is not None:
-            return known.sector
+        sector = reference.sector_for_occupation(occupation)
+        if sector is not None:
+            return sector
         errors.add(
             "sector",
             _("Choose a sector: the occupation %(occupation)s has no sector yet.")
@@ -216,14 +288,13 @@ def _clean_decile(value: Any, errors: FieldErrors) -> int | None:
     return decile
 
 
-def _check_nik_is_new(nik: str, actor: User, current: Worker | None, errors: FieldErrors) -> None:
-    holders = Worker.objects.filter(nik=nik)
-    if current is not None:
-        holders = holders.exclude(pk=current.pk)
-    holder = holders.select_related("village__parent").first()
+def _check_nik_is_new(
+    nik: str, reference: ReferenceData, current: Worker | None, errors: FieldErrors
+) -> None:
+    holder = reference.nik_holder(nik, other_than=current)
     if holder is None:
         return
-    if villages_in_scope(actor).filter(code=holder.village_id).exists():
+    if reference.in_scope(holder.village_id):
         errors.add(
             "nik",
             _("This NIK is already registered to %(name)s (%(village)s, ID %(id)s).")

@@ -71,7 +71,7 @@ def register_worker(*, actor: User, data: WorkerInput) -> Worker:
             worker_id=worker.pk,
             changes={
                 field: [None, value]
-                for field, value in _audit_values(worker).items()
+                for field, value in audited_values(worker).items()
                 if value not in ("", None, False)
             }
             | ({"heirs": [None, _heir_summaries(heirs)]} if heirs else {}),
@@ -102,12 +102,12 @@ def update_worker(
     with transaction.atomic():
         worker = get_worker_for_user(actor, worker_id, for_update=True)
         _ensure_version(worker, expected_version)
-        before = _audit_values(worker)
+        before = audited_values(worker)
         values = {field: _current_value(worker, field) for field in EDITABLE_FIELDS} | changes
         cleaned, cleaned_heirs = _clean(values, heirs, actor=actor, current=worker)
         for field, value in cleaned.items():
             setattr(worker, field, value)
-        diff = _diff(before, _audit_values(worker))
+        diff = changed_values(before, audited_values(worker))
         if cleaned_heirs is not None:
             heir_diff = _sync_heirs(worker, cleaned_heirs)
             if heir_diff:
@@ -277,8 +277,13 @@ def _current_value(worker: Worker, field: str) -> Any:
     return getattr(worker, field)
 
 
-def _audit_values(worker: Worker) -> dict[str, Any]:
-    values = {field: _current_value(worker, field) for field in EDITABLE_FIELDS}
+def editable_values(worker: Worker) -> dict[str, Any]:
+    """A worker's stored values in the shape ``clean_worker_values`` takes."""
+    return {field: _current_value(worker, field) for field in EDITABLE_FIELDS}
+
+
+def audited_values(worker: Worker) -> dict[str, Any]:
+    values = editable_values(worker)
     values |= {flag: getattr(worker, flag) for flag in _AUDITED_FLAGS}
     return {
         key: value.isoformat() if isinstance(value, dt.date) else value
@@ -286,7 +291,7 @@ def _audit_values(worker: Worker) -> dict[str, Any]:
     }
 
 
-def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+def changed_values(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {key: [before[key], after[key]] for key in after if before.get(key) != after[key]}
 
 

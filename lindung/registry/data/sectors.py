@@ -35,6 +35,8 @@ OCCUPATIONS = {
         "pengrajin",
         "warung",
         "pedagang keliling",
+        "pedagang asongan",
+        "penjual makanan",
     ],
     "buruh-harian-lepas": [
         "buruh harian lepas",
@@ -43,6 +45,9 @@ OCCUPATIONS = {
         "tukang kayu",
         "buruh pelabuhan",
         "kuli angkut",
+        "tukang bangunan",
+        "buruh bongkar muat",
+        "buruh angkut",
         "buruh",
     ],
     "transportasi": [
@@ -53,6 +58,7 @@ OCCUPATIONS = {
         "motoris speedboat",
         "sopir",
         "juru parkir",
+        "tukang parkir",
         "tukang becak",
     ],
     "keagamaan": [

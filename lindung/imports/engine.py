@@ -1,0 +1,281 @@
+"""Checking and saving the rows of an import job, chunk by chunk.
+
+Both passes read the file the same way and judge each row with the registry's own cleaning
+(``clean_worker_values``). The check writes nothing to the registry; the save writes each
+chunk in one transaction together with the job's progress, so an interrupted save resumes
+after its last saved chunk.
+"""
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from lindung.imports.models import ImportJob, ImportStatus
+from lindung.imports.places import VillageDirectory
+from lindung.imports.readers import SheetLayout, data_rows, open_source
+from lindung.imports.rows import ParsedRow, RowReader
+from lindung.imports.storage import original_path, outcomes_path
+from lindung.registry.bulk import NewWorker, WorkerCorrection, save_checked_workers
+from lindung.registry.cleaning import ReferenceData, clean_worker_values
+from lindung.registry.models import Worker
+from lindung.registry.services import audited_values, changed_values, editable_values
+
+CHUNK_ROWS = 2000
+PREVIEW_ROWS = 10
+CREATED, UPDATED, UNCHANGED, REJECTED = "created", "updated", "unchanged", "rejected"
+OUTCOMES = (CREATED, UPDATED, UNCHANGED, REJECTED)
+
+
+@dataclass
+class RowOutcome:
+    row: int
+    outcome: str
+    worker_id: int | None = None
+    message: str = ""
+    name: str = ""
+
+    def line(self) -> str:
+        message = self.message.replace("\t", " ").replace("\n", " ")
+        return f"{self.row}\t{self.outcome}\t{self.worker_id or ''}\t{message}\n"
+
+
+@dataclass
+class ChunkResult:
+    outcomes: list[RowOutcome] = field(default_factory=list)
+    new: list[NewWorker] = field(default_factory=list)
+    corrections: list[WorkerCorrection] = field(default_factory=list)
+
+
+class ImportRun:
+    """One pass over a job's file: a check (``save=False``) or the save."""
+
+    def __init__(self, job: ImportJob, *, save: bool) -> None:
+        self.job = job
+        self.save = save
+        self.actor = job.created_by
+        self.mapping = {int(index): name for index, name in job.mapping.items()}
+        self.headers = job.headers
+        self.reference = ReferenceData(self.actor)
+        self.reader = RowReader(self.mapping, VillageDirectory())
+        self.seen_niks: dict[str, int] = {}
+        self.source_context = {"import": job.pk, "file_sha256": job.checksum}
+
+    def run(self) -> None:
+        source = open_source(original_path(self.job), self.job.original_name)
+        layout = SheetLayout(self.job.sheet or None, self.job.header_row, self.job.headers, [])
+        resume_after = self.job.saved_through_row if self.save else 0
+        self._prepare_outcomes_file(keep=self.job.outcomes_size if self.save else 0)
+        rows = data_rows(source, layout)
+        if resume_after:
+            rows = self._skip_saved(rows, resume_after)
+        for chunk in _chunks(rows, CHUNK_ROWS):
+            if self.save:
+                # Judged and written in one transaction: the rows locked while judging are
+                # the rows written.
+                with transaction.atomic():
+                    self._save_chunk(self._judge(chunk), last_row=chunk[-1][0])
+            else:
+                self._record_progress(self._judge(chunk))
+
+    def _skip_saved(self, rows, resume_after: int) -> Iterator[tuple[int, list[object]]]:
+        """Rows up to the checkpoint are saved already; remember their NIKs so a repeat
+        further down the file is still reported as a repeat."""
+        nik_column = next((i for i, name in self.mapping.items() if name == "nik"), None)
+        for number, cells in rows:
+            if number > resume_after:
+                yield number, cells
+                continue
+            if nik_column is not None and nik_column < len(cells):
+                parsed = self.reader.read(number, cells)
+                nik = parsed.values.get("nik")
+                if nik:
+                    self.seen_niks.setdefault(nik, number)
+
+    def _judge(self, chunk: list[tuple[int, list[object]]]) -> ChunkResult:
+        parsed = [self.reader.read(number, cells) for number, cells in chunk]
+        niks = {row.values["nik"] for row in parsed if row.values.get("nik")}
+        holders = list(
+            Worker.objects.filter(nik__in=niks).select_related("village__parent", "sector")
+        )
+        if self.save:
+            holders = list(
+                Worker.objects.filter(pk__in=[w.pk for w in holders])
+                .select_related("village__parent", "sector")
+                .select_for_update(of=("self",))
+            )
+        self.reference.remember_holders(holders)
+        by_nik = {worker.nik: worker for worker in holders}
+        result = ChunkResult()
+        for row in parsed:
+            result.outcomes.append(self._judge_row(row, by_nik, result))
+        return result
+
+    def _judge_row(
+        self, row: ParsedRow, by_nik: dict[str, Worker], result: ChunkResult
+    ) -> RowOutcome:
+        nik = row.values.get("nik") or ""
+        name = row.values.get("full_name", "")
+        first = self.seen_niks.get(nik) if nik else None
+        if first is not None:
+            return RowOutcome(
+                row.number,
+                REJECTED,
+                name=name,
+                message=f"NIK sama dengan baris {first}; baris ini dilewati",
+            )
+        if nik:
+            self.seen_niks[nik] = row.number
+        current = by_nik.get(nik)
+        if current is not None and not self.reference.in_scope(current.village_id):
+            return RowOutcome(
+                row.number, REJECTED, name=name, message="NIK ini terdaftar di wilayah lain"
+            )
+        values = row.values
+        if current is not None:
+            # A cell left empty never erases what the registry already holds.
+            values = editable_values(current) | {
+                key: value for key, value in row.values.items() if value not in ("", None)
+            }
+        try:
+            cleaned = clean_worker_values(
+                values, actor=self.actor, current=current, reference=self.reference
+            )
+        except ValidationError as error:
+            problems = {**error.message_dict}
+            for key, messages in row.errors.items():
+                problems.setdefault(key, []).extend(messages)
+            return RowOutcome(
+                row.number, REJECTED, name=name, message=self._describe(problems, row.errors)
+            )
+        if row.errors:
+            return RowOutcome(
+                row.number, REJECTED, name=name, message=self._describe(row.errors, row.errors)
+            )
+        note = "; ".join(row.notes if not row.values.get("birth_date") else [])
+        if current is None:
+            result.new.append(NewWorker(row.number, cleaned))
+            return RowOutcome(row.number, CREATED, message=note, name=name)
+        before = audited_values(current)
+        after = audited_values(_with(current, cleaned))
+        diff = changed_values(before, after)
+        if not diff:
+            return RowOutcome(row.number, UNCHANGED, current.pk, name=name)
+        result.corrections.append(WorkerCorrection(row.number, current, cleaned))
+        changed = ", ".join(self._column_label(key) for key in diff)
+        return RowOutcome(row.number, UPDATED, current.pk, message=f"diubah: {changed}", name=name)
+
+    def _describe(self, problems: dict[str, list[str]], cell_errors: dict) -> str:
+        parts = []
+        for key, messages in problems.items():
+            # A cell that could not be read explains itself better than the consequence.
+            shown = cell_errors.get(key) or messages
+            unique = list(dict.fromkeys(str(m) for m in shown))
+            parts.append(f"{self._column_label(key)}: {'; '.join(unique)}")
+        return " | ".join(parts)
+
+    def _column_label(self, key: str) -> str:
+        aliases = {
+            "village": ("village", "village_code", "district"),
+            "birth_date": ("birth_date", "birth_place_date"),
+            "sector": ("sector", "occupation"),
+        }
+        for index, name in self.mapping.items():
+            if name in aliases.get(key, (key,)):
+                return f"kolom '{self.headers[index]}'"
+        return key
+
+    def _save_chunk(self, result: ChunkResult, *, last_row: int) -> None:
+        job = self.job
+        with transaction.atomic():
+            created = save_checked_workers(
+                actor=self.actor,
+                new=result.new,
+                corrections=result.corrections,
+                source=self.source_context,
+            )
+            ids = iter(worker.pk for worker in created)
+            for outcome in result.outcomes:
+                if outcome.outcome == CREATED:
+                    outcome.worker_id = next(ids)
+            size = self._append_outcomes(result.outcomes)
+            self._count(result.outcomes)
+            job.saved_through_row = last_row
+            job.outcomes_size = size
+            job.save(update_fields=[*_PROGRESS_FIELDS, "saved_through_row", "outcomes_size"])
+
+    def _record_progress(self, result: ChunkResult) -> None:
+        self._append_outcomes(result.outcomes)
+        self._count(result.outcomes)
+        self.job.save(update_fields=_PROGRESS_FIELDS)
+
+    def _count(self, outcomes: list[RowOutcome]) -> None:
+        job = self.job
+        preview = job.preview or {}
+        for outcome in outcomes:
+            setattr(job, outcome.outcome, getattr(job, outcome.outcome) + 1)
+            samples = preview.setdefault(outcome.outcome, [])
+            if len(samples) < PREVIEW_ROWS:
+                samples.append(
+                    {"row": outcome.row, "name": outcome.name, "message": outcome.message}
+                )
+        job.preview = preview
+        job.processed_rows += len(outcomes)
+
+    def _prepare_outcomes_file(self, *, keep: int) -> None:
+        path = outcomes_path(self.job)
+        with path.open("ab") as handle:
+            handle.truncate(keep)
+
+    def _append_outcomes(self, outcomes: list[RowOutcome]) -> int:
+        with outcomes_path(self.job).open("a", encoding="utf-8") as handle:
+            handle.writelines(outcome.line() for outcome in outcomes)
+            handle.flush()
+            os.fsync(handle.fileno())
+            return handle.tell()
+
+
+_PROGRESS_FIELDS = ["processed_rows", "created", "updated", "unchanged", "rejected", "preview"]
+
+
+def _with(worker: Worker, cleaned: dict[str, Any]) -> Worker:
+    """A copy of ``worker`` carrying the cleaned values, to compare without touching it."""
+    copy = Worker(**{f.attname: getattr(worker, f.attname) for f in Worker._meta.concrete_fields})
+    for key, value in cleaned.items():
+        setattr(copy, key, value)
+    return copy
+
+
+def _chunks(rows, size: int) -> Iterator[list[tuple[int, list[object]]]]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def read_outcomes(job: ImportJob) -> dict[int, tuple[str, str, str]]:
+    """Row number → (outcome, worker id, message) from a finished pass."""
+    outcomes: dict[int, tuple[str, str, str]] = {}
+    path = outcomes_path(job)
+    if not path.exists():
+        return outcomes
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            row, outcome, worker_id, message = line.rstrip("\n").split("\t", 3)
+            outcomes[int(row)] = (outcome, worker_id, message)
+    return outcomes
+
+
+def reset_counts(job: ImportJob) -> None:
+    job.processed_rows = job.created = job.updated = job.unchanged = job.rejected = 0
+    job.preview = {}
+    job.saved_through_row = job.outcomes_size = 0
+    job.started_at, job.finished_at, job.error = timezone.now(), None, ""
+
+
+def status_after(save: bool) -> str:
+    return ImportStatus.DONE if save else ImportStatus.CHECKED

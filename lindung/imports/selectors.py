@@ -1,0 +1,28 @@
+"""Reads of import jobs: a user sees their own, an administrator every one."""
+
+from django.db.models import QuerySet
+
+from lindung.accounts.models import Role, User
+from lindung.accounts.permissions import Capability, require
+from lindung.core.exceptions import NotFound
+from lindung.imports.models import ImportJob, ImportProfile
+
+
+def imports_for_user(user: User) -> QuerySet[ImportJob]:
+    require(user, Capability.EDIT_WORKERS)
+    jobs = ImportJob.objects.select_related("created_by", "profile")
+    return jobs if user.role == Role.ADMIN else jobs.filter(created_by=user)
+
+
+def get_import_for_user(user: User, job_id: int, *, for_update: bool = False) -> ImportJob:
+    jobs = imports_for_user(user)
+    if for_update:
+        jobs = jobs.select_for_update(of=("self",))
+    job = jobs.filter(pk=job_id).first()
+    if job is None:
+        raise NotFound("Impor tidak ditemukan.")
+    return job
+
+
+def import_profiles() -> QuerySet[ImportProfile]:
+    return ImportProfile.objects.all()
