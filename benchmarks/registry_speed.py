@@ -65,6 +65,12 @@ def _prepare(workers: int):
         started = time.perf_counter()
         call_command("seed_demo", workers=missing, seed=Worker.objects.count() + 1)
         print(f"seeded {missing} workers in {time.perf_counter() - started:.1f} s")
+    # Fresh statistics, as autovacuum (PostgreSQL) or `PRAGMA optimize` (SQLite) keep them in
+    # a running instance: the planner needs them to drive name search from the word index.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     token = issue_api_token(actor=None, user=users["bench_admin"], label="benchmark")
     return users, token
 

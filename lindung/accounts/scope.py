@@ -18,14 +18,19 @@ def villages_in_scope(user: User) -> QuerySet[Region]:
     return villages.filter(parent__parent_id=settings.LINDUNG_REGENCY_CODE)
 
 
-def village_scope(user: User, *, field: str = "village") -> Q:
-    """A filter on a village foreign key that keeps only rows of the user's area."""
+def area_scope(
+    user: User, *, village_field: str = "village", district_field: str = "district"
+) -> Q:
+    """A filter keeping only rows of the user's area, for a model that carries both its
+    village and that village's district (as ``Worker`` does)."""
     if not _has_narrow_area(user):
         # Workers are only ever placed in villages of the instance's regency (cleaning
         # refuses any other), so the regency-wide scope is every row. Filtering anyway would
         # keep the database from walking the name index for the regency-wide list.
         return Q()
-    return Q(**{f"{field}_id__in": villages_in_scope(user).values("code")})
+    if user.area.level == Region.Level.VILLAGE:
+        return Q(**{f"{village_field}_id": user.area_id})
+    return Q(**{f"{district_field}_id": user.area_id})
 
 
 def _has_narrow_area(user: User) -> bool:

@@ -10,11 +10,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from lindung.audit.models import AuditChainHead, AuditEvent
+from lindung.core.bulk_insert import can_return_ids, insert_rows, prepared
 
 GENESIS_HASH = "0" * 64
 
@@ -105,9 +106,43 @@ def record_events(*, actor, events: list[PendingEvent]) -> list[AuditEvent]:
             )
             event.hash = previous_hash = _event_digest(event)
             rows.append(event)
-        AuditEvent.objects.bulk_create(rows, batch_size=2000)
+        _insert_events(rows)
         AuditChainHead.objects.filter(id=1).update(hash=previous_hash)
     return rows
+
+
+_EVENT_FIELDS = (
+    "sequence", "occurred_at", "actor_id", "actor_username", "action", "object_type",
+    "object_id", "worker_id", "changes", "context", "previous_hash", "hash",
+)  # fmt: skip
+
+
+def _insert_events(events: list[AuditEvent]) -> None:
+    """Plain multi-row inserts: an import writes one event per row of its file, and
+    ``bulk_create`` would spend more time compiling the values than hashing them."""
+    occurred_at = prepared(AuditEvent, "occurred_at", events[0].occurred_at)
+    json_field = AuditEvent._meta.get_field("changes")
+    rows = [
+        [
+            event.sequence,
+            occurred_at,
+            event.actor_id,
+            event.actor_username,
+            event.action,
+            event.object_type,
+            event.object_id,
+            event.worker_id,
+            json_field.get_db_prep_save(event.changes, connection),
+            json_field.get_db_prep_save(event.context, connection),
+            event.previous_hash,
+            event.hash,
+        ]
+        for event in events
+    ]
+    ids = insert_rows(AuditEvent, _EVENT_FIELDS, rows, return_ids=can_return_ids())
+    for event, pk in zip(events, ids, strict=False):
+        event.pk = pk
+        event._state.adding, event._state.db = False, connection.alias
 
 
 def _jsonable(value: dict) -> dict:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("lindung.accounts.urls")),
     path("workers/", include("lindung.registry.urls")),
     path("audit/", include("lindung.audit.urls")),
+    path("imports/", include("lindung.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

@@ -2,6 +2,8 @@
 
 import re
 
+from django.utils.translation import gettext_lazy as _
+
 # Canonical field → the header names seen in village lists, district lists and the DTSEN
 # export, already normalised (see ``normalize_header``).
 FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -62,6 +64,7 @@ FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
         "sex",
         "gender",
         "lk pr",
+        "jenis kelamin l p",
     ),
     "address": ("alamat", "alamat lengkap", "alamat rumah", "address", "dusun"),
     "rt": ("rt",),
@@ -132,11 +135,16 @@ FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
 IGNORED_HEADERS = {"no", "nomor", "no urut", "keterangan", "ket"}
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_BRACKETED = re.compile(r"\([^)]*\)")
 
 
 def normalize_header(text: object) -> str:
-    """`No. HP` → `no hp`; `NAMA_KEC` → `nama kec`; `Tgl.Lahir` → `tgl lahir`."""
-    return _NON_ALNUM.sub(" ", str(text or "").lower()).strip()
+    """`No. HP` → `no hp`; `NAMA_KEC` → `nama kec`; `Penghasilan (Rp)` → `penghasilan`."""
+    text = str(text or "").lower()
+    # A note in brackets (`(L/P)`, `(Rp)`, `(dd-mm-yyyy)`) is not part of the name, unless
+    # the note is all there is.
+    without_note = _BRACKETED.sub(" ", text)
+    return _NON_ALNUM.sub(" ", without_note if without_note.strip() else text).strip()
 
 
 _LOOKUP = {
@@ -173,3 +181,27 @@ def guess_mapping(headers: list[object]) -> dict[int, str]:
 def header_score(row: list[object]) -> int:
     """How many cells of a row are known column names: the header row scores highest."""
     return len({field_for_header(cell) for cell in row} - {None})
+
+
+# Every field a column can fill, in the order the mapping select offers them.
+FIELD_LABELS = {
+    "nik": _("NIK"),
+    "full_name": _("Full name"),
+    "kk_number": _("Family card number (KK)"),
+    "birth_place": _("Place of birth"),
+    "birth_date": _("Date of birth"),
+    "birth_place_date": _("Place and date of birth (one column)"),
+    "sex": _("Sex"),
+    "address": _("Address"),
+    "rt": _("RT"),
+    "rw": _("RW"),
+    "village": _("Village (name)"),
+    "village_code": _("Village code"),
+    "district": _("District (name or code)"),
+    "occupation": _("Occupation"),
+    "sector": _("Sector"),
+    "phone": _("Phone number"),
+    "monthly_income": _("Monthly income"),
+    "welfare_decile": _("Welfare decile"),
+    "source_ref": _("Source ID"),
+}

@@ -9,6 +9,7 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
@@ -57,13 +58,19 @@ class SpreadsheetSource:
                 f"Berkas tidak dapat dibaca sebagai lembar kerja: {error}"
             ) from error
 
+        # Calamine parses a whole sheet at once: keep it for the next pass over the same
+        # sheet (finding the header, then counting the rows, reads it twice).
+        self._sheets: dict[str, object] = {}
+
     @property
     def sheet_names(self) -> list[str]:
         return list(self.workbook.sheet_names)
 
     def rows(self, sheet: str | None) -> Iterator[list[object]]:
-        worksheet = self.workbook.get_sheet_by_name(sheet or self.sheet_names[0])
-        yield from worksheet.iter_rows()
+        name = sheet or self.sheet_names[0]
+        if name not in self._sheets:
+            self._sheets[name] = self.workbook.get_sheet_by_name(name)
+        yield from self._sheets[name].iter_rows()
 
 
 class CsvSource:
@@ -163,22 +170,43 @@ def data_rows(
     """(1-based row number in the sheet, cells) for every row below the header that may be
     data. Blank rows and total rows are not data."""
     width = len(layout.headers)
-    for index, row in enumerate(source.rows(layout.sheet)):
-        if index <= layout.header_row:
-            continue
-        cells = list(row)[:width] + [""] * max(0, width - len(row))
+    rows = source.rows(layout.sheet)
+    for _ in islice(rows, layout.header_row + 1):
+        pass
+    for index, row in enumerate(rows, start=layout.header_row + 1):
+        if len(row) == width:
+            cells = row if type(row) is list else list(row)
+        else:
+            cells = list(row)[:width] + [""] * (width - len(row))
         if is_blank_row(cells) or is_total_row(cells):
             continue
         yield index + 1, cells
 
 
 def is_blank_row(cells: list[object]) -> bool:
-    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
+    for cell in cells:
+        if cell is None:
+            continue
+        if not isinstance(cell, str) or cell.strip():
+            return False
+    return True
 
 
 def is_total_row(cells: list[object]) -> bool:
-    filled = [cell for cell in cells if not (cell is None or str(cell).strip() == "")]
-    return any(str(cell).strip().lower().startswith(TOTAL_ROW_WORDS) for cell in filled[:2])
+    """A total row says so in one of its first two filled cells."""
+    seen = 0
+    for cell in cells:
+        if cell is None or cell == "":
+            continue
+        text = str(cell).strip()
+        if not text:
+            continue
+        if text.lower().startswith(TOTAL_ROW_WORDS):
+            return True
+        seen += 1
+        if seen == 2:
+            return False
+    return False
 
 
 def text_preview(path: Path) -> str:

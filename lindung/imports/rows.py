@@ -4,11 +4,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lindung.imports import values as parse
-from lindung.imports.places import VillageDirectory
+from lindung.imports.places import PlaceMatch, VillageDirectory
 from lindung.registry.models import Sector
 
 # Fields of the registry that a column can fill directly with text.
 _TEXT_FIELDS = ("full_name", "birth_place", "address", "occupation", "source_ref")
+_MAX_REMEMBERED_PLACES = 20_000
 
 
 @dataclass
@@ -29,6 +30,7 @@ class RowReader:
     def __init__(self, mapping: dict[int, str], villages: VillageDirectory) -> None:
         self.mapping = mapping
         self.villages = villages
+        self._places: dict[tuple[str, str, str], PlaceMatch] = {}
         self.sectors_by_name = {
             " ".join(s.name.lower().split()): s.code for s in Sector.objects.all()
         } | {s.code: s.code for s in Sector.objects.all()}
@@ -82,11 +84,19 @@ class RowReader:
         for name in ("rt", "rw"):
             if name in raw:
                 row.values[name] = parse.parse_text(raw[name]).lstrip("0") or ""
-        match = self.villages.find(
-            code=parse.parse_text(raw.get("village_code")),
-            name=parse.parse_text(raw.get("village")),
-            district=parse.parse_text(raw.get("district")),
+        place = (
+            parse.parse_text(raw.get("village_code")),
+            parse.parse_text(raw.get("village")),
+            parse.parse_text(raw.get("district")),
         )
+        # A list names the same few hundred villages over and over.
+        match = self._places.get(place)
+        if match is None:
+            if len(self._places) > _MAX_REMEMBERED_PLACES:
+                self._places.clear()
+            match = self._places[place] = self.villages.find(
+                code=place[0], name=place[1], district=place[2]
+            )
         if match.village is None:
             row.add_error("village", match.error)
         else:

@@ -4,8 +4,9 @@ import datetime as dt
 from pathlib import Path
 from typing import BinaryIO
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lindung.accounts.models import User
@@ -13,7 +14,7 @@ from lindung.accounts.permissions import Capability, require
 from lindung.audit.services import record_event
 from lindung.core.exceptions import DomainError, NotFound
 from lindung.imports import engine
-from lindung.imports.columns import FIELD_SYNONYMS, guess_mapping, normalize_header
+from lindung.imports.columns import FIELD_LABELS, FIELD_SYNONYMS, guess_mapping, normalize_header
 from lindung.imports.models import ImportJob, ImportProfile, ImportStatus
 from lindung.imports.readers import UnreadableFile, data_rows, find_layout, open_source
 from lindung.imports.report import write_report
@@ -110,6 +111,9 @@ def set_import_mapping(
     with transaction.atomic():
         job = get_import_for_user(actor, job_id, for_update=True)
         _ensure_status(job, ImportStatus.UPLOADED, ImportStatus.CHECKED, ImportStatus.FAILED)
+        if job.saved_through_row:
+            # Rows were saved with this mapping; the rest must be read the same way.
+            raise DomainError(_("Part of this file was saved; resume the save instead."))
         cleaned = _clean_mapping(job, mapping)
         before = job.mapping
         job.mapping = cleaned
@@ -145,9 +149,9 @@ def _clean_mapping(job: ImportJob, mapping: dict[str, str]) -> dict[str, str]:
             )
         used[field] = str(index)
         cleaned[str(int(index))] = field
-    missing = [f for f in REQUIRED_FIELDS if f not in used]
+    missing = [str(FIELD_LABELS[f]) for f in REQUIRED_FIELDS if f not in used]
     if not any(f in used for f in PLACE_FIELDS):
-        missing.append("village")
+        missing.append(str(FIELD_LABELS["village"]))
     if missing:
         raise DomainError(
             _("These fields need a column: %(fields)s.") % {"fields": ", ".join(missing)}
@@ -222,8 +226,10 @@ def run_import_pass(job_id: int, *, save: bool) -> ImportJob:
     if job.status != expected:
         return job
     try:
-        engine.ImportRun(job, save=save).run()
-        write_report(job)
+        # Row messages go into the sender's report: always in the instance's language.
+        with translation.override(settings.LANGUAGE_CODE):
+            engine.ImportRun(job, save=save).run()
+            write_report(job)
     except Exception as error:
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()

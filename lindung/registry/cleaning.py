@@ -29,6 +29,9 @@ from lindung.registry.models import (
 from lindung.registry.names import clean_display_name, normalize_name
 
 _RT_RW = re.compile(r"^\d{1,3}$")
+# ``Choices.values`` builds a new list on every call; an import asks once per row.
+_SEXES = frozenset(Sex.values)
+_LEGAL_BASES = frozenset(LegalBasis.values)
 
 
 class FieldErrors:
@@ -142,6 +145,7 @@ def clean_worker_values(
     cleaned["village"] = _clean_village(
         values.get("village"), reference, errors, require_valid=village_changed, today=today
     )
+    cleaned["district"] = cleaned["village"].parent if cleaned["village"] else None
     cleaned["occupation"] = clean_display_name(str(values.get("occupation") or ""))
     cleaned["sector"] = _clean_sector(
         values.get("sector"), cleaned["occupation"], reference, errors
@@ -150,7 +154,7 @@ def clean_worker_values(
     cleaned["welfare_decile"] = _clean_decile(values.get("welfare_decile"), errors)
     cleaned["source_ref"] = str(values.get("source_ref") or "").strip()[:60]
     legal_basis = values.get("legal_basis") or LegalBasis.PUBLIC_TASK
-    if legal_basis not in LegalBasis.values:
+    if legal_basis not in _LEGAL_BASES:
         errors.add("legal_basis", _("Unknown legal basis."))
     cleaned["legal_basis"] = legal_basis
 
@@ -164,7 +168,7 @@ def _clean_identity(values: dict, cleaned: dict, errors: FieldErrors, *, today: 
     """NIK, birth date and sex together: each is checked against the others."""
     declared_birth = values.get("birth_date")
     declared_sex = values.get("sex") or ""
-    if declared_sex and declared_sex not in Sex.values:
+    if declared_sex and declared_sex not in _SEXES:
         errors.add("sex", _("Sex must be M (male) or F (female)."))
         declared_sex = ""
     facts = errors.check(

@@ -612,6 +612,7 @@ def _worker_row(demo: DemoWorker, *, actor: User | None, sector_ids: dict[str, i
     return Worker(
         **values,
         village_id=demo.values["village"],
+        district_id=demo.values["village"].rsplit(".", 1)[0],
         sector_id=sector_ids[demo.values["sector"]],
         name_normalized=demo.name_normalized,
         status=last[1],

@@ -85,6 +85,16 @@ class Worker(models.Model):
         on_delete=models.PROTECT,
         related_name="workers",
         verbose_name=_("village"),
+        db_index=False,  # led by worker_village_name_idx
+    )
+    # The village's district, kept beside it so a district's list is one index range.
+    district = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("district"),
+        editable=False,
+        db_index=False,  # led by worker_district_name_idx
     )
     occupation = models.CharField(_("occupation"), max_length=80, blank=True)
     sector = models.ForeignKey(
@@ -125,6 +135,7 @@ class Worker(models.Model):
         ordering = ["name_normalized", "id"]
         indexes = [
             models.Index(fields=["village", "name_normalized"], name="worker_village_name_idx"),
+            models.Index(fields=["district", "name_normalized"], name="worker_district_name_idx"),
             models.Index(fields=["sector", "status"], name="worker_sector_status_idx"),
         ]
         constraints = [

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from django.db.models import Q
 
+from lindung.core.bulk_insert import insert_rows
 from lindung.registry.models import Worker, WorkerNameToken
 
 TOKEN_LENGTH = 40
@@ -18,13 +19,12 @@ def index_names(workers: Iterable[Worker], *, replace: bool = True) -> None:
     workers = list(workers)
     if replace:
         WorkerNameToken.objects.filter(worker__in=[w.pk for w in workers]).delete()
-    WorkerNameToken.objects.bulk_create(
-        [
-            WorkerNameToken(worker_id=worker.pk, token=token)
-            for worker in workers
-            for token in name_tokens(worker.name_normalized)
-        ],
-        batch_size=5000,
+    # Plain rows rather than ``bulk_create``: an import writes a few tokens per worker,
+    # millions for a large file.
+    insert_rows(
+        WorkerNameToken,
+        ("worker_id", "token"),
+        [(worker.pk, token) for worker in workers for token in name_tokens(worker.name_normalized)],
     )
 
 

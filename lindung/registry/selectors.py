@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet
 
 from lindung.accounts.models import User
 from lindung.accounts.permissions import Capability, require
-from lindung.accounts.scope import village_scope, villages_in_scope
+from lindung.accounts.scope import area_scope, villages_in_scope
 from lindung.audit.models import AuditEvent
 from lindung.core.exceptions import NotFound
 from lindung.regions.models import Region
@@ -19,7 +19,7 @@ from lindung.registry.validation import digits_only
 def workers_for_user(user: User) -> QuerySet[Worker]:
     """All workers the user may see, and none other."""
     require(user, Capability.VIEW_WORKERS)
-    return Worker.objects.filter(village_scope(user))
+    return Worker.objects.filter(area_scope(user))
 
 
 def get_worker_for_user(user: User, worker_id: int, *, for_update: bool = False) -> Worker:
@@ -54,7 +54,7 @@ def search_workers(user: User, filters: WorkerFilters) -> QuerySet[Worker]:
     if filters.q.strip():
         workers = workers.filter(_text_query(filters.q))
     if filters.district:
-        workers = workers.filter(village__parent_id=filters.district)
+        workers = workers.filter(district_id=filters.district)
     if filters.village:
         workers = workers.filter(village_id=filters.village)
     if filters.sector:
@@ -67,27 +67,28 @@ def search_workers(user: User, filters: WorkerFilters) -> QuerySet[Worker]:
 
 
 def _text_query(text: str) -> Q:
-    """Digits search NIK, KK and source reference by prefix; words search names.
+    """Digits search NIK and KK by prefix; other text with a digit is a source reference
+    (`S7-0000268`); words search names by the start of any word.
 
-    Every branch is an equality or a range, so both databases answer it from an index.
+    Each branch is one equality or range, so both databases answer it from an index.
     """
     text = text.strip()
-    source_refs = {text, text.upper()}
     digits = digits_only(text)
     if digits.isdigit() and len(digits) >= 4:
         return (
             _starts_with("nik", digits)
             | _starts_with("kk_number", digits)
-            | Q(source_ref__in=source_refs)
+            | Q(source_ref__in={text, text.upper()})
         )
-    query = Q(source_ref__in=source_refs)
+    if any(character.isdigit() for character in text):
+        return Q(source_ref__in={text, text.upper()})
     words = normalize_name(text).split()
-    if words:
-        name_match = Q()
-        for word in words:
-            name_match &= name_prefix_filter(word)
-        query |= name_match
-    return query
+    if not words:
+        return Q(source_ref__in={text, text.upper()})
+    name_match = Q()
+    for word in words:
+        name_match &= name_prefix_filter(word)
+    return name_match
 
 
 def _starts_with(field: str, prefix: str) -> Q:
@@ -124,11 +125,9 @@ class RegistrySummary:
 def registry_summary(user: User) -> RegistrySummary:
     """The headline numbers of the user's area: aggregates only, so leaders may see them."""
     require(user, Capability.VIEW_AGGREGATES)
-    workers = Worker.objects.filter(village_scope(user))
+    workers = Worker.objects.filter(area_scope(user))
     by_status = dict(workers.values_list("status").annotate(n=Count("id")).order_by())
-    district_counts = dict(
-        workers.values_list("village__parent_id").annotate(n=Count("id")).order_by()
-    )
+    district_counts = dict(workers.values_list("district_id").annotate(n=Count("id")).order_by())
     sector_counts = dict(workers.values_list("sector_id").annotate(n=Count("id")).order_by())
     flagged = workers.filter(Q(birth_date_mismatch=True) | Q(sex_mismatch=True)).count()
     districts = districts_for_user(user)

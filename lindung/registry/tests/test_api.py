@@ -629,6 +629,10 @@ def test_openapi_document_loads_without_signing_in_and_lists_every_path(client):
         f"{API}/regions/{{code}}",
         f"{API}/regions/{{code}}/children",
         f"{API}/audit",
+        f"{API}/imports",
+        f"{API}/imports/{{import_id}}",
+        f"{API}/imports/{{import_id}}/save",
+        f"{API}/imports/{{import_id}}/report",
     }
     assert schema["components"]["securitySchemes"]["BearerTokenAuth"] == {
         "type": "http",

@@ -47,6 +47,7 @@ def test_generated_workers_come_out_of_cleaning_unchanged(admin_user):
     for demo in list(_generator().workers(400)):
         cleaned = clean_worker_values(demo.values, actor=admin_user, today=TODAY)
         cleaned["village"], cleaned["sector"] = cleaned["village"].code, cleaned["sector"].code
+        assert cleaned.pop("district").code == demo.values["village"].rsplit(".", 1)[0]
         assert cleaned == demo.values | {
             "name_normalized": demo.name_normalized,
             "birth_date_mismatch": demo.birth_date_mismatch,

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand
 
 from lindung.accounts.models import Role, User
 from lindung.accounts.services import create_user, generate_password
+from lindung.imports.services import resume_interrupted_imports
 from lindung.registry.models import Worker
 
 DEMO_USERS = [
@@ -51,6 +52,9 @@ class Command(BaseCommand):
         if demo_workers and not Worker.objects.exists():
             call_command("seed_demo", workers=demo_workers, stdout=self.stdout)
         call_command("collectstatic", interactive=False, verbosity=0)
+        resumed = resume_interrupted_imports()
+        if resumed:
+            self.stdout.write(f"Resuming interrupted imports: {', '.join(map(str, resumed))}")
         worker = (
             None
             if no_worker

@@ -11,6 +11,8 @@ from lindung.imports.storage import report_path
 
 
 class Command(BaseCommand):
+    # The system checks take half a second and concern the web application, not a file.
+    requires_system_checks: list[str] = []
     help = (
         "Import a worker list (XLSX, XLS, ODS or CSV). Ends with one line: "
         "rows=<n> created=<n> updated=<n> unchanged=<n> rejected=<n>."
