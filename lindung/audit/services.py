@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from lindung.audit.models import AuditChainHead, AuditEvent
-from lindung.core.bulk_insert import can_return_ids, insert_rows, prepared
+from lindung.core.bulk_insert import bare_instance, can_return_ids, insert_rows, prepared
 
 GENESIS_HASH = "0" * 64
 
@@ -88,21 +88,29 @@ def record_events(*, actor, events: list[PendingEvent]) -> list[AuditEvent]:
         sequence = head.sequence - len(events)
         previous_hash = head.hash
         now = timezone.now()
+        actor_id = actor.pk if actor is not None and actor.pk else None
+        actor_username = getattr(actor, "username", "") or ""
         rows = []
         for pending in events:
             sequence += 1
-            event = AuditEvent(
-                sequence=sequence,
-                occurred_at=now,
-                actor=actor if actor is not None and actor.pk else None,
-                actor_username=getattr(actor, "username", "") or "",
-                action=pending.action,
-                object_type=pending.object_type,
-                object_id=str(pending.object_id),
-                worker_id=pending.worker_id,
-                changes=_jsonable(pending.changes or {}),
-                context=_jsonable(pending.context or {}),
-                previous_hash=previous_hash,
+            # Built without Model.__init__: an import records one event per row of its file.
+            event = bare_instance(
+                AuditEvent,
+                {
+                    "id": None,
+                    "sequence": sequence,
+                    "occurred_at": now,
+                    "actor_id": actor_id,
+                    "actor_username": actor_username,
+                    "action": pending.action,
+                    "object_type": pending.object_type,
+                    "object_id": str(pending.object_id),
+                    "worker_id": pending.worker_id,
+                    "changes": _jsonable(pending.changes) if pending.changes else {},
+                    "context": _jsonable(pending.context) if pending.context else {},
+                    "previous_hash": previous_hash,
+                    "hash": "",
+                },
             )
             event.hash = previous_hash = _event_digest(event)
             rows.append(event)
@@ -121,7 +129,6 @@ def _insert_events(events: list[AuditEvent]) -> None:
     """Plain multi-row inserts: an import writes one event per row of its file, and
     ``bulk_create`` would spend more time compiling the values than hashing them."""
     occurred_at = prepared(AuditEvent, "occurred_at", events[0].occurred_at)
-    json_field = AuditEvent._meta.get_field("changes")
     rows = [
         [
             event.sequence,
@@ -132,8 +139,8 @@ def _insert_events(events: list[AuditEvent]) -> None:
             event.object_type,
             event.object_id,
             event.worker_id,
-            json_field.get_db_prep_save(event.changes, connection),
-            json_field.get_db_prep_save(event.context, connection),
+            event.changes,
+            event.context,
             event.previous_hash,
             event.hash,
         ]

@@ -8,6 +8,7 @@ after its last saved chunk.
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -26,7 +27,10 @@ from lindung.registry.cleaning import ReferenceData, clean_worker_values
 from lindung.registry.models import Worker
 from lindung.registry.services import audited_values, changed_values, editable_values
 
-CHUNK_ROWS = 2000
+# Rows judged and written per transaction (and per checkpoint of the save). Larger chunks
+# rewrite each index page less often (SQLite writes whole pages at every commit); smaller ones
+# hold SQLite's write lock for less time while people work in the application.
+CHUNK_ROWS = 10_000
 PREVIEW_ROWS = 10
 CREATED, UPDATED, UNCHANGED, REJECTED = "created", "updated", "unchanged", "rejected"
 OUTCOMES = (CREATED, UPDATED, UNCHANGED, REJECTED)
@@ -67,7 +71,10 @@ class ImportRun:
         self.source_context = {"import": job.pk, "file_sha256": job.checksum}
 
     def run(self) -> None:
-        _prepare_connection()
+        with _bulk_load_settings():
+            self._run()
+
+    def _run(self) -> None:
         source = open_source(original_path(self.job), self.job.original_name)
         layout = SheetLayout(self.job.sheet or None, self.job.header_row, self.job.headers, [])
         resume_after = self.job.saved_through_row if self.save else 0
@@ -241,15 +248,35 @@ class ImportRun:
             return handle.tell()
 
 
-def _prepare_connection() -> None:
-    """A bigger page cache for SQLite while thousands of rows go into a dozen indexes
-    (the default 2 MB makes every index insert a read from disk once the tables grow)."""
-    if connection.vendor == "sqlite":
+@contextmanager
+def _bulk_load_settings() -> Iterator[None]:
+    """SQLite settings for writing many rows into a dozen indexes, for this connection.
+
+    A bigger page cache keeps the indexes' pages in memory (the default 2 MB makes most index
+    inserts a read once the tables grow). Checkpointing the write-ahead log every 100 MB
+    instead of every 4 MB copies a much-rewritten index page into the database file once
+    rather than at nearly every chunk's commit; durability is unchanged (each commit is in the
+    log as before)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (cache_size,) = cursor.fetchone()
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        (checkpoint,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+        cursor.execute(f"PRAGMA wal_autocheckpoint = {SQLITE_CHECKPOINT_PAGES}")
+    try:
+        yield
+    finally:
         with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+            cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
+            cursor.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint)}")
 
 
-SQLITE_CACHE_KIB = 256 * 1024
+SQLITE_CACHE_KIB = 384 * 1024
+SQLITE_CHECKPOINT_PAGES = 25_000
 _PROGRESS_FIELDS = ["processed_rows", "created", "updated", "unchanged", "rejected", "preview"]
 
 

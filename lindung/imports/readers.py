@@ -73,6 +73,24 @@ class SpreadsheetSource:
         yield from self._sheets[name].iter_rows()
 
 
+# An import reads its file three times in one process (upload, save, report). A small
+# workbook stays parsed in between (calamine takes a third of a second for 35,000 rows); a
+# large one is parsed again each time rather than kept in memory.
+KEEP_PARSED_BYTES = 8 * 1024 * 1024
+_last_parsed: tuple[tuple, SpreadsheetSource] | None = None
+
+
+def _spreadsheet(path: Path) -> SpreadsheetSource:
+    global _last_parsed
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if _last_parsed is not None and _last_parsed[0] == key:
+        return _last_parsed[1]
+    source = SpreadsheetSource(path)
+    _last_parsed = (key, source) if stat.st_size <= KEEP_PARSED_BYTES else None
+    return source
+
+
 class CsvSource:
     sheet_names: list[str] = []
 
@@ -112,7 +130,7 @@ def _detect_encoding(path: Path) -> str:
 
 def open_source(path: Path, original_name: str = "") -> SpreadsheetSource | CsvSource:
     if detect_kind(path, original_name) == "spreadsheet":
-        return SpreadsheetSource(path)
+        return _spreadsheet(path)
     try:
         return CsvSource(path)
     except (UnicodeDecodeError, csv.Error) as error:

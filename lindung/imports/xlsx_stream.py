@@ -18,6 +18,8 @@ PLAIN, HEADER, REFUSED, DATE = 0, 1, 2, 3  # style numbers, see _STYLES
 MAX_TEXT = 32_767  # Excel's limit for one cell
 _EPOCH = dt.datetime(1899, 12, 30)
 _CONTROL = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f]")
+# Text that needs escaping, a control character removed, or its outer spaces kept.
+_NEEDS_CARE = re.compile(f"[&<>\x00-\x1f]|^\\s|\\s$|^.{{{MAX_TEXT}}}", re.DOTALL)
 _XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 _REL_NS = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
@@ -55,7 +57,11 @@ class Sheet:
             if value is None or value == "":
                 continue
             style = styles.get(column, PLAIN) if styles else PLAIN
-            parts.append(_cell(f"{letters[column]}{number}", value, style))
+            if type(value) is str and not style:  # nearly every cell: no call, no checks
+                text = _text(value) if _NEEDS_CARE.search(value) else f"<t>{value}</t>"
+                parts.append(f'<c r="{letters[column]}{number}" t="inlineStr"><is>{text}</is></c>')
+            else:
+                parts.append(_cell(f"{letters[column]}{number}", value, style))
         parts.append("</row>")
         self._handle.write("".join(parts))
 

@@ -5,13 +5,13 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from lindung.accounts.models import User
 from lindung.accounts.permissions import Capability, require
 from lindung.audit.services import PendingEvent, record_events
-from lindung.core.bulk_insert import can_return_ids, insert_rows, prepared
+from lindung.core.bulk_insert import bare_instance, can_return_ids, insert_rows, prepared
 from lindung.registry.models import Worker, WorkerStatus, WorkerStatusChange
 from lindung.registry.name_index import index_names
 from lindung.registry.services import audited_values, changed_values
@@ -100,7 +100,12 @@ def _create_workers(new: list[NewWorker], *, actor: User, now) -> list[Worker]:
         )
         ids = [by_nik[item.cleaned["nik"]] for item in new]
     names = ["id", *attnames]
-    return [Worker.from_db("default", names, [pk, *row]) for pk, row in zip(ids, rows, strict=True)]
+    workers = []
+    for pk, row in zip(ids, rows, strict=True):
+        worker = bare_instance(Worker, dict(zip(names, [pk, *row], strict=True)))
+        worker._state.adding, worker._state.db = False, connection.alias
+        workers.append(worker)
+    return workers
 
 
 @lru_cache(maxsize=8)
