@@ -147,14 +147,20 @@ def _insert_events(events: list[AuditEvent]) -> None:
         for event in events
     ]
     ids = insert_rows(AuditEvent, _EVENT_FIELDS, rows, return_ids=can_return_ids())
+    alias = connection.alias
     for event, pk in zip(events, ids, strict=False):
         event.pk = pk
-        event._state.adding, event._state.db = False, connection.alias
+        event._state.adding, event._state.db = False, alias
 
 
 def _jsonable(value: dict) -> dict:
     """What the database will give back, so the digest is computed over stored values."""
+    if all(type(k) is str and type(v) in _PLAIN_JSON for k, v in value.items()):
+        return dict(value)  # a flat dict of text and numbers comes back as it is
     return json.loads(canonical_json(value))
+
+
+_PLAIN_JSON = (str, int, bool, type(None))
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,10 @@ _MAX_ROWS_PER_STATEMENT = 2_000
 def prepared(model: type[models.Model], field_name: str, value: Any) -> Any:
     """``value`` as the database stores it in ``field_name`` (for datetimes, JSON and keys)."""
     field = model._meta.get_field(field_name)
-    return field.get_db_prep_save(value, connection)
+    value = field.get_db_prep_save(value, connection)
+    if connection.vendor == "postgresql" and isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()  # rows travel as JSON there (see _insert_from_json)
+    return value
 
 
 def insert_rows(

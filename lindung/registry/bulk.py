@@ -100,10 +100,11 @@ def _create_workers(new: list[NewWorker], *, actor: User, now) -> list[Worker]:
         )
         ids = [by_nik[item.cleaned["nik"]] for item in new]
     names = ["id", *attnames]
+    alias = connection.alias  # a lookup through a thread-local proxy: once, not per worker
     workers = []
     for pk, row in zip(ids, rows, strict=True):
         worker = bare_instance(Worker, dict(zip(names, [pk, *row], strict=True)))
-        worker._state.adding, worker._state.db = False, connection.alias
+        worker._state.adding, worker._state.db = False, alias
         workers.append(worker)
     return workers
 

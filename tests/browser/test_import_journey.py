@@ -71,7 +71,7 @@ def _upload_and_correct_the_mapping(page, sample: Path, screens: str) -> ImportJ
 
     page.select_option("#id_col_2", "")  # without a NIK column nothing can be judged
     page.click("#check-rows")
-    expect(page.locator("#mapping-error")).to_contain_text("nik")
+    expect(page.locator("#mapping-error")).to_contain_text("NIK")
     page.screenshot(path=f"{screens}/import-mapping-error.png")
     page.select_option("#id_col_2", "nik")
 
