@@ -9,6 +9,7 @@ from ninja.responses import Status
 
 from lindung.accounts.api_auth import ApiRequest
 from lindung.core.api_schemas import ERROR_RESPONSES
+from lindung.core.pagination import CappedPaginator
 from lindung.regions.selectors import normalize_code
 from lindung.registry.schemas import (
     SectorOut,
@@ -61,18 +62,24 @@ class WorkerQuery(Schema):
         )  # fmt: skip
 
 
+# A text search counts its matches up to this many (see CappedPaginator).
+COUNT_CAP = 1000
+
+
 @router.get("/workers", response={200: WorkerPage, **ERROR_RESPONSES})
 def list_workers(request: ApiRequest, query: Query[WorkerQuery]):
     """Workers in your area matching the filters, in name order."""
     workers = search_workers(request.auth, query.filters())
     start = (query.page - 1) * query.page_size
     page = list(workers[start : start + query.page_size])
+    counter = CappedPaginator(workers, query.page_size, cap=COUNT_CAP) if query.q else None
     if query.reveal:
         record_identity_access(
             actor=request.auth, worker_ids=[w.pk for w in page], fields=list(IDENTITY_FIELDS)
         )
     return {
-        "count": workers.count(),
+        "count": counter.count if counter else workers.count(),
+        "count_capped": bool(counter and counter.is_capped),
         "page": query.page,
         "page_size": query.page_size,
         "results": [worker_body(worker, full_identity=query.reveal) for worker in page],

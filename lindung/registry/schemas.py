@@ -180,7 +180,10 @@ class WorkerDetailOut(WorkerOut):
 
 
 class WorkerPage(Schema):
-    count: int
+    count: int = Field(description="Matches; a text search stops counting at 1,000.")
+    count_capped: bool = Field(
+        False, description="True when a text search matched more than `count` workers."
+    )
     page: int
     page_size: int
     results: list[WorkerOut] = Field(

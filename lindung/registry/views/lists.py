@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from lindung.accounts.permissions import Capability, has_capability
+from lindung.core.pagination import CappedPaginator
 from lindung.registry import exports
 from lindung.registry.forms import WorkerFilterForm
 from lindung.registry.selectors import search_workers
@@ -23,7 +24,9 @@ def worker_list(request):
     require_page(request, Capability.VIEW_WORKERS)
     form = WorkerFilterForm(request.GET, user=request.user)
     filters = form.filters()
-    page = Paginator(search_workers(request.user, filters), PAGE_SIZE).get_page(
+    # Only a text search can match tens of thousands of rows worth not counting exactly.
+    paginator_class = CappedPaginator if filters.q.strip() else Paginator
+    page = paginator_class(search_workers(request.user, filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     context = {
