@@ -15,10 +15,12 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection, models
 from django.db.models.base import ModelState
+
+M = TypeVar("M", bound=models.Model)
 
 # PostgreSQL's wire protocol numbers the parameters of a statement with 16 bits.
 _POSTGRES_MAX_PARAMS = 65_535
@@ -30,6 +32,7 @@ _MAX_ROWS_PER_STATEMENT = 2_000
 def prepared(model: type[models.Model], field_name: str, value: Any) -> Any:
     """``value`` as the database stores it in ``field_name`` (for datetimes, JSON and keys)."""
     field = model._meta.get_field(field_name)
+    assert isinstance(field, models.Field)  # a column, not a reverse relation
     value = field.get_db_prep_save(value, connection)
     if connection.vendor == "postgresql" and isinstance(value, dt.date | dt.datetime):
         return value.isoformat()  # rows travel as JSON there (see _insert_from_json)
@@ -72,7 +75,7 @@ def insert_rows(
     return ids
 
 
-def bare_instance(model: type[models.Model], values: dict[str, Any]) -> models.Model:
+def bare_instance(model: type[M], values: dict[str, Any]) -> M:
     """An instance holding ``values`` (by attribute name, e.g. ``worker_id``; give them all).
 
     ``Model.__init__`` costs about 15 µs for a wide model (signals, descriptors, keyword
@@ -126,7 +129,7 @@ def _json_value(value: Any) -> Any:
 @lru_cache(maxsize=64)
 def _column_types(model: type[models.Model], fields: tuple[str, ...]) -> list[str]:
     by_attname = {field.attname: field for field in model._meta.concrete_fields}
-    return [by_attname[name].db_type(connection) for name in fields]
+    return [str(by_attname[name].db_type(connection)) for name in fields]
 
 
 @lru_cache(maxsize=64)
@@ -145,8 +148,10 @@ def can_return_ids() -> bool:
 def _columns(model: type[models.Model], fields: tuple[str, ...]) -> tuple[str, str, str]:
     quote = connection.ops.quote_name
     by_attname = {field.attname: field for field in model._meta.concrete_fields}
-    columns = ", ".join(quote(by_attname[name].column) for name in fields)
-    return quote(model._meta.db_table), columns, quote(model._meta.pk.column)
+    columns = ", ".join(quote(str(by_attname[name].column)) for name in fields)
+    primary_key = model._meta.pk
+    assert primary_key is not None
+    return quote(model._meta.db_table), columns, quote(str(primary_key.column))
 
 
 def _rows_per_statement(width: int) -> int:

@@ -18,6 +18,6 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         # Without ORDER BY the database stops at the cap instead of sorting every match.
-        found = self.object_list.order_by()[: self.cap + 1].count()
+        found = self.object_list.order_by()[: self.cap + 1].count()  # type: ignore[attr-defined]
         self.is_capped = found > self.cap
         return min(found, self.cap)
