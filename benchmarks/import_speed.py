@@ -96,6 +96,10 @@ class BenchDatabase:
 
     def measure(self, command: list[str]) -> tuple[float, float, str]:
         """(seconds from start to exit, peak RSS in MB, standard output) of one process."""
+        load = os.getloadavg()[0]
+        if load > 0.5:
+            # Another process is using the machine: the figures will be slower than they are.
+            print(f"  (load average {load:.1f} before this run: the machine is not idle)")
         out_path, err_path = self.data_dir / "stdout.txt", self.data_dir / "stderr.txt"
         with out_path.open("w") as out, err_path.open("w") as err:
             started = time.perf_counter()
@@ -267,6 +271,7 @@ def _save(results: list[Measurement], checks) -> None:
             "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30),
             "python": platform.python_version(),
             "platform": platform.platform(),
+            "load_average_at_end": round(os.getloadavg()[0], 2),
         },
         "results": [asdict(m) | {"rows_per_second": m.rows_per_second} for m in results],
         "checks": [{"check": label, "ok": ok, "value": value} for label, ok, value in checks],
