@@ -24,6 +24,7 @@ from lindung.registry.selectors import (
     WorkerFilters,
     active_sectors,
     get_worker_for_user,
+    is_broad_search,
     search_workers,
 )
 from lindung.registry.services import (
@@ -72,7 +73,8 @@ def list_workers(request: ApiRequest, query: Query[WorkerQuery]):
     workers = search_workers(request.auth, query.filters())
     start = (query.page - 1) * query.page_size
     page = list(workers[start : start + query.page_size])
-    counter = CappedPaginator(workers, query.page_size, cap=COUNT_CAP) if query.q else None
+    broad = bool(query.q.strip()) and is_broad_search(query.q, more_than=COUNT_CAP)
+    counter = CappedPaginator(workers, query.page_size, cap=COUNT_CAP) if broad else None
     if query.reveal:
         record_identity_access(
             actor=request.auth, worker_ids=[w.pk for w in page], fields=list(IDENTITY_FIELDS)

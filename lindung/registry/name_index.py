@@ -30,8 +30,21 @@ def index_names(workers: Iterable[Worker], *, replace: bool = True) -> None:
 
 def name_prefix_filter(word: str) -> Q:
     """Workers one of whose name words starts with ``word`` (already normalised)."""
+    return Q(pk__in=_words_starting_with(word).values("worker_id"))
+
+
+def _words_starting_with(word: str):
     word = word[:TOKEN_LENGTH]
     # A range on the index instead of LIKE 'x%': both databases walk the index for it.
     upper = word[:-1] + chr(ord(word[-1]) + 1)
-    matching = WorkerNameToken.objects.filter(token__gte=word, token__lt=upper)
-    return Q(pk__in=matching.values("worker_id"))
+    return WorkerNameToken.objects.filter(token__gte=word, token__lt=upper)
+
+
+def is_common_name_search(words: list[str], *, more_than: int) -> bool:
+    """Whether every word matches more than ``more_than`` names (`muhammad`, `siti`).
+
+    Counting such a search exactly costs more than it tells; a rare word's count is cheap,
+    and a capped count would make the database scan for it (it expects to stop early)."""
+    return bool(words) and all(
+        _words_starting_with(word)[: more_than + 1].count() > more_than for word in words
+    )

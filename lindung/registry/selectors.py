@@ -11,7 +11,7 @@ from lindung.audit.models import AuditEvent
 from lindung.core.exceptions import NotFound
 from lindung.regions.models import Region
 from lindung.registry.models import Sector, Worker, WorkerStatus
-from lindung.registry.name_index import name_prefix_filter
+from lindung.registry.name_index import is_common_name_search, name_prefix_filter
 from lindung.registry.names import normalize_name
 from lindung.registry.validation import digits_only
 
@@ -63,7 +63,25 @@ def search_workers(user: User, filters: WorkerFilters) -> QuerySet[Worker]:
         workers = workers.filter(status=filters.status)
     if filters.needs_verification:
         workers = workers.filter(Q(birth_date_mismatch=True) | Q(sex_mismatch=True))
+    if _is_rare_name_search(filters.q):
+        # At most RARE_MATCHES workers match. Asked for them in name order, PostgreSQL walks
+        # the whole name index expecting a match at every step; fetching the few ids first
+        # lets it start from the word index instead.
+        ids = list(workers.order_by().values_list("pk", flat=True)[: RARE_MATCHES + 1])
+        workers = Worker.objects.filter(pk__in=ids).select_related("village__parent", "sector")
     return workers.order_by("name_normalized", "id")
+
+
+# A name search with a word this rare is answered by fetching its matches' ids first.
+RARE_MATCHES = 1000
+
+
+def _is_rare_name_search(text: str) -> bool:
+    text = text.strip()
+    if not text or any(character.isdigit() for character in text):
+        return False
+    words = normalize_name(text).split()
+    return bool(words) and not is_common_name_search(words, more_than=RARE_MATCHES)
 
 
 def _text_query(text: str) -> Q:
@@ -149,3 +167,11 @@ def worker_history(user: User, worker: Worker) -> QuerySet[AuditEvent]:
     """The audit events of one worker the user may already see, newest first."""
     get_worker_for_user(user, worker.pk)
     return AuditEvent.objects.filter(worker_id=worker.pk).order_by("-sequence")
+
+
+def is_broad_search(text: str, *, more_than: int) -> bool:
+    """Whether a free-text search matches so many workers that only "more than N" is worth
+    counting (see ``core.pagination.CappedPaginator``)."""
+    if any(character.isdigit() for character in text):
+        return False
+    return is_common_name_search(normalize_name(text).split(), more_than=more_than)

@@ -29,7 +29,7 @@ def test_capped_paginator_stops_counting_at_the_cap(three_workers):
 
 
 def test_a_search_past_the_cap_asks_to_narrow_it(client, admin_user, three_workers, monkeypatch):
-    monkeypatch.setattr(CappedPaginator.__init__, "__kwdefaults__", {"cap": 2})
+    monkeypatch.setattr("lindung.registry.views.lists.COUNT_CAP", 2)
     client.force_login(admin_user)
     response = client.get("/workers/", {"q": "siti"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
@@ -47,3 +47,13 @@ def test_the_api_says_when_its_count_was_capped(
     assert response.status_code == 200
     body = response.json()
     assert (body["count"], body["count_capped"], len(body["results"])) == (2, True, 3)
+
+
+def test_a_search_for_a_rare_word_is_counted_exactly(
+    client, admin_user, three_workers, monkeypatch
+):
+    monkeypatch.setattr("lindung.registry.views.lists.COUNT_CAP", 2)
+    client.force_login(admin_user)
+    response = client.get("/workers/", {"q": "6402064203850003"}, HTTP_HX_REQUEST="true")
+    paginator = response.context["page"].paginator
+    assert (paginator.count, getattr(paginator, "is_capped", False)) == (1, False)

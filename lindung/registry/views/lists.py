@@ -12,11 +12,13 @@ from lindung.accounts.permissions import Capability, has_capability
 from lindung.core.pagination import CappedPaginator
 from lindung.registry import exports
 from lindung.registry.forms import WorkerFilterForm
-from lindung.registry.selectors import search_workers
+from lindung.registry.selectors import is_broad_search, search_workers
 from lindung.registry.services import record_worker_export
 from lindung.registry.views.common import require_page, wants_partial, worker_page
 
 PAGE_SIZE = 25
+# A search matching more workers than this shows 'more than' instead of a count.
+COUNT_CAP = 1000
 
 
 @worker_page
@@ -24,11 +26,14 @@ def worker_list(request):
     require_page(request, Capability.VIEW_WORKERS)
     form = WorkerFilterForm(request.GET, user=request.user)
     filters = form.filters()
-    # Only a text search can match tens of thousands of rows worth not counting exactly.
-    paginator_class = CappedPaginator if filters.q.strip() else Paginator
-    page = paginator_class(search_workers(request.user, filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    workers = search_workers(request.user, filters)
+    broad = bool(filters.q.strip()) and is_broad_search(filters.q, more_than=COUNT_CAP)
+    paginator = (
+        CappedPaginator(workers, PAGE_SIZE, cap=COUNT_CAP)
+        if broad
+        else Paginator(workers, PAGE_SIZE)
     )
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
