@@ -8,6 +8,7 @@ from conftest import (
     LOA_KULU,
     LOA_KULU_VILLAGE,
     TENGGARONG,
+    TENGGARONG_OTHER_VILLAGE,
     TENGGARONG_VILLAGE,
     worker_input,
 )
@@ -21,8 +22,6 @@ pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
 TENGGARONG_NIK = "6402064203850003"
-# conftest's TENGGARONG_OTHER_VILLAGE (64.02.06.2002) is not in the loaded region list.
-TENGGARONG_OTHER_VILLAGE = "64.02.06.1002"  # Loa Ipuh
 
 
 class ApiClient:

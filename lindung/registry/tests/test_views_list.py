@@ -2,13 +2,11 @@ import datetime as dt
 
 import pytest
 
-from conftest import TENGGARONG_VILLAGE, worker_input
+from conftest import TENGGARONG_OTHER_VILLAGE, TENGGARONG_VILLAGE, worker_input
 from lindung.registry.services import register_worker
 
 pytestmark = pytest.mark.django_db
 
-# conftest's TENGGARONG_OTHER_VILLAGE (64.02.06.2002) is not in the loaded region list.
-TENGGARONG_OTHER_VILLAGE = "64.02.06.1002"  # Loa Ipuh
 
 LIST_URL = "/workers/"
 
