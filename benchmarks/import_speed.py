@@ -96,10 +96,10 @@ class BenchDatabase:
 
     def measure(self, command: list[str]) -> tuple[float, float, str]:
         """(seconds from start to exit, peak RSS in MB, standard output) of one process."""
-        load = os.getloadavg()[0]
-        if load > 0.5:
+        busy = _busy_cores()
+        if busy > 0.25:
             # Another process is using the machine: the figures will be slower than they are.
-            print(f"  (load average {load:.1f} before this run: the machine is not idle)")
+            print(f"  ({busy:.1f} cores busy with other work before this run)")
         out_path, err_path = self.data_dir / "stdout.txt", self.data_dir / "stderr.txt"
         with out_path.open("w") as out, err_path.open("w") as err:
             started = time.perf_counter()
@@ -118,6 +118,21 @@ class BenchDatabase:
             [*LINDUNG, *args], env=self.env, check=True, capture_output=True, text=True
         )
         return done.stdout.strip()
+
+
+def _busy_cores(seconds: float = 1.0) -> float:
+    """How many cores other processes kept busy over the last ``seconds`` (the load average
+    would still count the previous measurement for a minute)."""
+
+    def times() -> tuple[int, int]:
+        values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        return sum(values), values[3] + values[4]  # all, idle + iowait
+
+    total, idle = times()
+    time.sleep(seconds)
+    total_after, idle_after = times()
+    elapsed = total_after - total
+    return (os.cpu_count() or 1) * (1 - (idle_after - idle) / elapsed) if elapsed else 0.0
 
 
 def _recreate_postgres(url: str) -> None:
@@ -271,7 +286,6 @@ def _save(results: list[Measurement], checks) -> None:
             "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30),
             "python": platform.python_version(),
             "platform": platform.platform(),
-            "load_average_at_end": round(os.getloadavg()[0], 2),
         },
         "results": [asdict(m) | {"rows_per_second": m.rows_per_second} for m in results],
         "checks": [{"check": label, "ok": ok, "value": value} for label, ok, value in checks],
