@@ -16,6 +16,7 @@ class Capability(StrEnum):
     READ_AUDIT = "read_audit"
     MANAGE_USERS = "manage_users"
     MANAGE_REFERENCE_DATA = "manage_reference_data"
+    RESOLVE_DUPLICATES = "resolve_duplicates"
 
 
 _ALL = set(Capability)
@@ -40,6 +41,7 @@ ROLE_CAPABILITIES: dict[str, set[Capability]] = {
         Capability.VIEW_WORKERS,
         Capability.EDIT_WORKERS,
         Capability.VERIFY_WORKERS,
+        Capability.RESOLVE_DUPLICATES,
         Capability.VIEW_FULL_IDENTITY,
         Capability.EXPORT_WORKERS,
         Capability.VIEW_AGGREGATES,

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "lindung.audit",
     "lindung.registry",
     "lindung.imports",
+    "lindung.dedup",
+    "lindung.quality",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,8 @@ urlpatterns = [
     path("workers/", include("lindung.registry.urls")),
     path("audit/", include("lindung.audit.urls")),
     path("imports/", include("lindung.imports.urls")),
+    path("duplicates/", include("lindung.dedup.urls")),
+    path("quality/", include("lindung.quality.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]
