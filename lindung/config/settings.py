@@ -42,6 +42,11 @@ CSRF_TRUSTED_ORIGINS = [
 LINDUNG_REGENCY_CODE = os.environ.get("LINDUNG_REGENCY_CODE", "64.02")
 # Youngest age at which a person may be registered as a worker.
 LINDUNG_MIN_WORKER_AGE = 15
+# Data-quality worklists: ages the programme funds (until programmes carry their own rules),
+# and how many funded workers may share one KK or one phone before the records are checked.
+LINDUNG_PROGRAMME_AGE_WINDOW = (18, 65)
+LINDUNG_QUALITY_MAX_WORKERS_PER_KK = 4
+LINDUNG_QUALITY_MAX_WORKERS_PER_PHONE = 3
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -114,7 +119,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # with "database is locked" when a read transaction tries to upgrade.
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-131072;",
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
