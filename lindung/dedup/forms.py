@@ -46,7 +46,7 @@ def _version_fields(form: forms.Form, workers: list[Worker]) -> None:
     """The versions the verifier compared, so a record changed meanwhile is refused."""
     for worker in workers:
         form.fields[f"version_{worker.pk}"] = forms.IntegerField(
-            widget=forms.HiddenInput, initial=worker.version
+            widget=forms.HiddenInput, initial=worker.version, required=False
         )
 
 
