@@ -1,0 +1,38 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from lindung.core.exceptions import DomainError
+from lindung.dedup.management.commands._actor import command_actor
+from lindung.dedup.services import start_duplicate_search
+
+
+class Command(BaseCommand):
+    requires_system_checks: list[str] = []
+    help = (
+        "Search the registry for workers registered twice and store the candidate pairs for "
+        "review. Queues a background job (its progress shows on the duplicates page), or with "
+        "--wait runs it here and ends with pairs=<n>, the pairs the engine found."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--changed-only",
+            action="store_true",
+            help="only workers changed since the last finished search",
+        )
+        parser.add_argument("--wait", action="store_true", help="run here and wait for the end")
+        parser.add_argument(
+            "--user", help="the user the search is made as (default: the only administrator)"
+        )
+
+    def handle(self, *args, changed_only, wait, user, **options):
+        actor = command_actor(user)
+        try:
+            run = start_duplicate_search(
+                user=actor, changed_only=changed_only, in_background=not wait
+            )
+        except DomainError as error:
+            raise CommandError(error.message) from error
+        if wait:
+            self.stdout.write(f"pairs={run.pairs_found}")
+        else:
+            self.stdout.write(f"queued={run.pk}")
