@@ -50,7 +50,7 @@ def test_listing_cases_gives_scores_names_and_paging(api_as, verifier, twins):
 
 
 def test_one_case_shows_masked_records_and_the_evidence(api_as, verifier, twins):
-    first, _, case = twins
+    _, _, case = twins
     body = api_as(verifier).get(f"/{case.pk}").json()
     record = body["records"][0]
     assert record["worker"]["nik"] == "6402********0003"
@@ -64,9 +64,7 @@ def test_one_case_shows_masked_records_and_the_evidence(api_as, verifier, twins)
     assert body["can_resolve"] is True
 
 
-def test_a_district_verifier_gets_404_for_another_districts_case(
-    api_as, loa_kulu_verifier, twins
-):
+def test_a_district_verifier_gets_404_for_another_districts_case(api_as, loa_kulu_verifier, twins):
     api = api_as(loa_kulu_verifier)
     assert api.get().json()["count"] == 0
     assert api.get(f"/{twins[2].pk}").status_code == 404
