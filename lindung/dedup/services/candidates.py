@@ -56,6 +56,7 @@ def record_candidates(*, pairs: list[ScoredPair], run: DuplicateRun | None = Non
             run=run,
             now=now,
         )
+        # New cases get their score, level and district when created; joined ones here.
         touched, opened = _file_fresh_pairs(fresh, workers, run=run, now=now)
         _refresh_cases(touched | {pair.case_id for pair in updated}, now=now)
         outcome = RecordOutcome(
@@ -241,39 +242,50 @@ def _file_fresh_pairs(
     for node in list(components.parent):
         if node[0] == "case":
             cases_by_root[components.find(node)].append(node[1])
-    touched, opened = set(), 0
-    new_pairs, new_members = [], []
+    touched: set[int] = set()
+    new_cases, new_pairs, new_members = [], [], []
     for root, group in pairs_by_root.items():
-        case = _case_for(sorted(cases_by_root.get(root, [])), group, workers, now=now)
-        if case.pk not in cases_by_root.get(root, []):
-            opened += 1
-        touched.add(case.pk)
-        members = set(CaseMember.objects.filter(case=case).values_list("worker_id", flat=True))
-        for worker_id in sorted(pair_ids(group) - members):
-            new_members.append(CaseMember(case=case, worker_id=worker_id))
-        new_pairs.extend(_candidate(case, pair, workers, run=run, now=now) for pair in group)
+        existing = sorted(cases_by_root.get(root, []))
+        if existing:
+            case = _one_case_of(existing)
+            touched.add(case.pk)
+            members = set(CaseMember.objects.filter(case=case).values_list("worker_id", flat=True))
+        else:
+            case = _new_case(group, workers, now=now)
+            new_cases.append(case)
+            members = set()
+        new_members += [
+            CaseMember(case=case, worker_id=i) for i in sorted(pair_ids(group) - members)
+        ]
+        new_pairs += [_candidate(case, pair, workers, run=run, now=now) for pair in group]
+    DuplicateCase.objects.bulk_create(new_cases)
     CaseMember.objects.bulk_create(new_members)
     CandidatePair.objects.bulk_create(new_pairs)
-    return touched, opened
+    return touched, len(new_cases)
 
 
-def _case_for(
-    case_ids: list[int], group: list[ScoredPair], workers: dict[int, Worker], *, now
-) -> DuplicateCase:
-    """The open case a group of new pairs joins: a new one, the one it touches, or the
-    cases it links joined into one (the one with decisions, else the oldest)."""
-    if not case_ids:
-        best = max(group, key=lambda pair: pair.match_weight)
-        return DuplicateCase.objects.create(
-            status=CaseStatus.OPEN,
-            level=str(best.level),
-            best_weight=best.match_weight,
-            best_probability=best.probability,
-            district_id=district_mix([workers[i] for i in sorted(pair_ids(group))]),
-            worker_count=len(pair_ids(group)),
-            created_at=now,
-            updated_at=now,
-        )
+def _new_case(group: list[ScoredPair], workers: dict[int, Worker], *, now) -> DuplicateCase:
+    best = max(group, key=lambda pair: pair.match_weight)
+    return DuplicateCase(
+        status=CaseStatus.OPEN,
+        level=_case_level(pair.level for pair in group),
+        best_weight=best.match_weight,
+        best_probability=best.probability,
+        district_id=district_mix([workers[i] for i in sorted(pair_ids(group))]),
+        worker_count=len(pair_ids(group)),
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _case_level(levels: Iterable[str]) -> str:
+    """A case is as sure as its surest pair."""
+    return Level.DUPLICATE if Level.DUPLICATE in set(levels) else Level.POSSIBLE
+
+
+def _one_case_of(case_ids: list[int]) -> DuplicateCase:
+    """The open case new pairs join; the open cases they link are joined into the one with
+    decisions (an undone merge), else the oldest."""
     with_history = set(
         Decision.objects.filter(case_id__in=case_ids).values_list("case_id", flat=True)
     )
@@ -330,9 +342,7 @@ def _refresh_cases(case_ids: set[int], *, now) -> None:
         ]
         best = max(pairs, key=lambda pair: pair.match_weight)
         case.best_weight, case.best_probability = best.match_weight, best.probability
-        case.level = (
-            Level.DUPLICATE if any(p.level == Level.DUPLICATE for p in pairs) else Level.POSSIBLE
-        )
+        case.level = _case_level(pair.level for pair in pairs)
         case.district_id = district_mix(members)
         case.worker_count = len(members)
         case.updated_at = now
