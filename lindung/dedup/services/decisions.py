@@ -113,24 +113,8 @@ def merge_workers(
         survivor, others = _survivor_and_others(workers, survivor_id)
         choices = _checked_choices(field_choices, workers)
         now = timezone.now()
-        before, audited_before, heirs_before = (
-            _stored_values(survivor), audited_values(survivor), _heir_names(survivor)
-        )  # fmt: skip
-        values = editable_values(survivor) | {
-            field: editable_values(workers[worker_id])[field]
-            for field, worker_id in choices.items()
-        }
-        nik_swaps = _free_nik(values["nik"], survivor, others)
-        cleaned = clean_worker_values(values, actor=user, current=survivor)
-        _save_values(survivor, cleaned, user=user, now=now)
-        for holder_id, _given_up, received in nik_swaps:
-            _set_nik(workers[holder_id], received, user=user, now=now)
-        moved: dict[str, list[Any]] = {}
-        for other in others:
-            for name, items in move_to_survivor(other, survivor).items():
-                moved.setdefault(name, []).extend(items)
-        _record_survivor_changes(
-            survivor, audited_before, heirs_before, user=user, context={"duplicate_case": case.pk}
+        before, nik_swaps, moved = _merge_into_survivor(
+            survivor, others, workers, choices, user=user, case=case, now=now
         )
         decision = _decide(case, Decision.Kind.SAME_PERSON, reason, user, workers, now)
         merge = Merge.objects.create(
@@ -142,19 +126,7 @@ def merge_workers(
             nik_swaps=nik_swaps,
             moved=moved,
         )
-        for other in others:
-            prior_status, prior_reason = other.status, other.inactive_reason
-            note = _("Merged into worker %(id)s (duplicate case %(case)s): %(reason)s") % {
-                "id": survivor.pk, "case": case.pk, "reason": reason,
-            }  # fmt: skip
-            _set_status(other, WorkerStatus.INACTIVE, InactiveReason.DUPLICATE, note, user, now)
-            MergedWorker.objects.create(
-                merge=merge,
-                worker=other,
-                prior_status=prior_status,
-                prior_inactive_reason=prior_reason,
-                version_after=other.version,
-            )
+        _retire(others, merge, reason=reason, user=user, now=now)
         _move_case(case, CaseStatus.MERGED, user=user, now=now)
         record_event(
             actor=user,
@@ -191,16 +163,7 @@ def undo_merge(*, user: User, merge: Merge, reason: str) -> Decision:
         _ensure_unchanged_since_merge(merge, merged, workers)
         survivor = workers[merge.survivor_id]
         now = timezone.now()
-        audited_before, heirs_before = audited_values(survivor), _heir_names(survivor)
-        restore_from_survivor(merge.moved)
-        for holder_id, _given_up, _received in merge.nik_swaps:
-            _park_nik(workers[holder_id])
-        _restore_values(survivor, merge.survivor_before, user=user, now=now)
-        for holder_id, given_up, _received in merge.nik_swaps:
-            _set_nik(workers[holder_id], given_up, user=user, now=now)
-        _record_survivor_changes(
-            survivor, audited_before, heirs_before, user=user, context={"duplicate_case": case.pk}
-        )
+        _restore_survivor(merge, survivor, workers, user=user, now=now)
         note = _("Merge undone (duplicate case %(case)s): %(reason)s") % {
             "case": case.pk,
             "reason": reason,
@@ -227,6 +190,72 @@ def undo_merge(*, user: User, merge: Merge, reason: str) -> Decision:
             },
         )
     return decision
+
+
+def _merge_into_survivor(
+    survivor: Worker,
+    others: list[Worker],
+    workers: dict[int, Worker],
+    choices: dict[str, int],
+    *,
+    user: User,
+    case: DuplicateCase,
+    now,
+) -> tuple[dict[str, Any], list[list], dict[str, list[Any]]]:
+    """The survivor takes the chosen values, checked by the registry's own rules, and what
+    the others hold. Returns what an undo needs: its values before, the NIK exchanges and
+    what moved."""
+    before = _stored_values(survivor)
+    audited_before, heirs_before = audited_values(survivor), _heir_names(survivor)
+    values = editable_values(survivor) | {
+        field: editable_values(workers[worker_id])[field] for field, worker_id in choices.items()
+    }
+    nik_swaps = _free_nik(values["nik"], survivor, others)
+    cleaned = clean_worker_values(values, actor=user, current=survivor)
+    _save_values(survivor, cleaned, user=user, now=now)
+    for holder_id, _given_up, received in nik_swaps:
+        _set_nik(workers[holder_id], received, user=user, now=now)
+    moved: dict[str, list[Any]] = {}
+    for other in others:
+        for name, items in move_to_survivor(other, survivor).items():
+            moved.setdefault(name, []).extend(items)
+    _record_survivor_changes(
+        survivor, audited_before, heirs_before, user=user, context={"duplicate_case": case.pk}
+    )
+    return before, nik_swaps, moved
+
+
+def _retire(others: list[Worker], merge: Merge, *, reason: str, user: User, now) -> None:
+    """The merged records become inactive duplicates that point to the survivor."""
+    note = _("Merged into worker %(id)s (duplicate case %(case)s): %(reason)s") % {
+        "id": merge.survivor_id, "case": merge.case_id, "reason": reason,
+    }  # fmt: skip
+    for other in others:
+        prior_status, prior_reason = other.status, other.inactive_reason
+        _set_status(other, WorkerStatus.INACTIVE, InactiveReason.DUPLICATE, note, user, now)
+        MergedWorker.objects.create(
+            merge=merge,
+            worker=other,
+            prior_status=prior_status,
+            prior_inactive_reason=prior_reason,
+            version_after=other.version,
+        )
+
+
+def _restore_survivor(
+    merge: Merge, survivor: Worker, workers: dict[int, Worker], *, user: User, now
+) -> None:
+    """The survivor's values, the NIKs it exchanged and what followed it, as before."""
+    audited_before, heirs_before = audited_values(survivor), _heir_names(survivor)
+    restore_from_survivor(merge.moved)
+    for holder_id, _given_up, _received in merge.nik_swaps:
+        _park_nik(workers[holder_id])
+    _restore_values(survivor, merge.survivor_before, user=user, now=now)
+    for holder_id, given_up, _received in merge.nik_swaps:
+        _set_nik(workers[holder_id], given_up, user=user, now=now)
+    _record_survivor_changes(
+        survivor, audited_before, heirs_before, user=user, context={"duplicate_case": merge.case_id}
+    )
 
 
 # -- checks -----------------------------------------------------------------------------------
