@@ -4,6 +4,7 @@ evidence for and against, in the words and masks the pages and the API use."""
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from lindung.core.formatting import (
@@ -55,7 +56,7 @@ class Row:
 
 
 def field_label(field: str) -> str:
-    return str(Worker._meta.get_field(field).verbose_name)
+    return capfirst(str(Worker._meta.get_field(field).verbose_name))
 
 
 def display_value(worker: Worker, field: str) -> str:

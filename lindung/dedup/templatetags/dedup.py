@@ -1,4 +1,4 @@
-"""The worker page's notice that a record may be a duplicate, or was merged into another."""
+"""The worker page's notice about duplicates, and the review pages' number formats."""
 
 from django import template
 
@@ -6,6 +6,12 @@ from lindung.accounts.permissions import Capability, has_capability
 from lindung.dedup.selectors import open_case_of_worker, survivor_of_worker
 
 register = template.Library()
+
+
+@register.filter
+def percent(probability: float) -> float:
+    """0.9999 → 99.99, for ``|floatformat`` to write in the page's language."""
+    return round(100 * probability, 2)
 
 
 @register.inclusion_tag("dedup/partials/worker_notice.html", takes_context=True)

@@ -72,7 +72,8 @@ def siti_in_loa_kulu(actor) -> Worker:
 
 def open_case(*pairs: ScoredPair) -> DuplicateCase:
     record_candidates(pairs=list(pairs))
-    return DuplicateCase.objects.get(pairs__left_id=pairs[0].left_id, status="open")
+    cases = DuplicateCase.objects.filter(pairs__left_id=pairs[0].left_id, status="open")
+    return cases.distinct().get()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.utils import translation
 from lindung.audit.models import AuditEvent
 from lindung.dedup.models import CaseStatus, DuplicateCase, DuplicateRun
 from lindung.dedup.services import merge_workers
-from lindung.dedup.tests.cast import open_case, register, scored, siti_in_loa_kulu
+from lindung.dedup.tests.cast import open_case, register, scored, siti_again, siti_in_loa_kulu
 from lindung.registry.models import Worker, WorkerStatus
 
 pytestmark = pytest.mark.django_db
@@ -280,3 +280,17 @@ def test_verifier_starts_a_search_and_sees_its_progress(client, verifier):
     done = client.get(f"/duplicates/runs/{run.pk}/progress/", HTTP_HX_REQUEST="true")
     assert done.headers["HX-Refresh"] == "true"
     assert not DuplicateCase.objects.exists()
+
+
+def test_the_case_page_costs_a_fixed_number_of_queries(
+    client, admin_user, verifier, tenggarong_worker, django_assert_max_num_queries
+):
+    others = [
+        siti_again(admin_user, nik=f"640206420385{number:04d}", source_ref=f"S-{number}")
+        for number in range(10, 16)
+    ]
+    case = open_case(*[scored(tenggarong_worker, other) for other in others])
+    client.force_login(verifier)
+    with django_assert_max_num_queries(20):
+        response = client.get(f"/duplicates/{case.pk}/")
+    assert len(response.context["detail"].records) == 7
