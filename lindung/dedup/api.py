@@ -24,7 +24,7 @@ from lindung.dedup.selectors import (
     queue_rows,
     search_cases,
 )
-from lindung.dedup.services import merge_workers, resolve_as_different
+from lindung.dedup.services import merge_workers, resolve_as_different, undo_merge
 from lindung.regions.selectors import normalize_code
 from lindung.registry.schemas import worker_body
 
@@ -172,6 +172,24 @@ def resolve_case(request: ApiRequest, case_id: int, payload: ResolveIn):
             reason=payload.reason,
             expected_versions=payload.versions,
         )
+    return _detail_body(request, case_id)
+
+
+class UndoIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(description="Required; recorded in the audit trail.")
+
+
+@router.post("/{case_id}/undo", response={200: CaseDetailOut, **ERROR_RESPONSES})
+def undo_case_merge(request: ApiRequest, case_id: int, payload: UndoIn):
+    """Undo the merge of a merged case; the case is open again. Refused with 409 when a
+    record changed after the merge."""
+    case = get_case_for_user(request.auth, case_id)
+    merge = case_detail(request.auth, case).merge
+    if merge is None:
+        raise DomainError(_("This case has no merge to undo."))
+    undo_merge(user=request.auth, merge=merge, reason=payload.reason)
     return _detail_body(request, case_id)
 
 

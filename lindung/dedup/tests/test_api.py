@@ -155,3 +155,19 @@ def test_a_case_across_districts_hides_the_other_record(
     )
     assert "Siti Loa" not in json.dumps(body)
     assert (body["workers_elsewhere"], body["can_resolve"]) == (1, False)
+
+
+def test_undoing_a_merge_through_the_api(api_as, verifier, twins):
+    first, second, case = twins
+    api = api_as(verifier)
+    api.post(
+        f"/{case.pk}/resolve",
+        {"decision": "same_person", "reason": "Satu orang", "survivor_id": first.pk},
+    )
+
+    response = api.post(f"/{case.pk}/undo", {"reason": "Salah"})
+
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["merge_survivor_id"]) == ("open", None)
+    assert Worker.objects.get(pk=second.pk).status == WorkerStatus.REGISTERED
+    assert api.post(f"/{case.pk}/undo", {"reason": "Lagi"}).status_code == 400
