@@ -103,6 +103,16 @@ def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
         yield ids[start : start + ID_CHUNK]
 
 
+def _memberships(worker_ids: set[int], status: str) -> Iterator[tuple[int, int]]:
+    """(worker, case) for the cases in ``status`` these workers belong to."""
+    for chunk in _chunks(worker_ids):
+        # Filtered by status here: in SQL, SQLite would walk every case of that status.
+        rows = CaseMember.objects.filter(worker_id__in=chunk).values_list(
+            "worker_id", "case_id", "case__status"
+        )
+        yield from ((worker, case) for worker, case, case_status in rows if case_status == status)
+
+
 def _workers(ids: set[int]) -> dict[int, Worker]:
     found: dict[int, Worker] = {}
     for chunk in _chunks(ids):
@@ -123,12 +133,8 @@ def _both_active(pair: ScoredPair, workers: dict[int, Worker]) -> bool:
 def _declined_couples(pairs: list[ScoredPair], workers: dict[int, Worker]) -> set[tuple[int, int]]:
     """Couples a verifier found to be different people, neither of whom changed since."""
     cases_of: dict[int, set[int]] = defaultdict(set)
-    for chunk in _chunks(pair_ids(pairs)):
-        memberships = CaseMember.objects.filter(
-            worker_id__in=chunk, case__status=CaseStatus.DIFFERENT
-        ).values_list("worker_id", "case_id")
-        for worker_id, case_id in memberships:
-            cases_of[worker_id].add(case_id)
+    for worker_id, case_id in _memberships(pair_ids(pairs), CaseStatus.DIFFERENT):
+        cases_of[worker_id].add(case_id)
     shared = {case for pair in pairs for case in cases_of[pair.left_id] & cases_of[pair.right_id]}
     versions_at = dict(
         Decision.objects.filter(case_id__in=shared, kind=Decision.Kind.DIFFERENT_PEOPLE)
@@ -151,8 +157,9 @@ def _open_pairs(pairs: list[ScoredPair]) -> dict[tuple[int, int], CandidatePair]
     wanted = {(pair.left_id, pair.right_id) for pair in pairs}
     found = {}
     for chunk in _chunks({left for left, _ in wanted}):
-        for pair in CandidatePair.objects.filter(left_id__in=chunk, case__status=CaseStatus.OPEN):
-            if (pair.left_id, pair.right_id) in wanted:
+        # The status is checked here, not in SQL: asked for it, SQLite walks every open case.
+        for pair in CandidatePair.objects.filter(left_id__in=chunk).select_related("case"):
+            if pair.case.status == CaseStatus.OPEN and (pair.left_id, pair.right_id) in wanted:
                 found[(pair.left_id, pair.right_id)] = pair
     return found
 
@@ -229,12 +236,8 @@ def _file_fresh_pairs(
     components = _Components()
     for pair in fresh:
         components.join(("worker", pair.left_id), ("worker", pair.right_id))
-    for chunk in _chunks(pair_ids(fresh)):
-        open_members = CaseMember.objects.filter(
-            worker_id__in=chunk, case__status=CaseStatus.OPEN
-        ).values_list("worker_id", "case_id")
-        for worker_id, case_id in open_members:
-            components.join(("worker", worker_id), ("case", case_id))
+    for worker_id, case_id in _memberships(pair_ids(fresh), CaseStatus.OPEN):
+        components.join(("worker", worker_id), ("case", case_id))
     pairs_by_root: dict[tuple[str, int], list[ScoredPair]] = defaultdict(list)
     for pair in fresh:
         pairs_by_root[components.find(("worker", pair.left_id))].append(pair)
