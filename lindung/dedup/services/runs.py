@@ -1,5 +1,7 @@
 """Batch runs of the linkage engine, and exports of the open candidates."""
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +15,9 @@ from lindung.dedup.services.candidates import record_candidates
 
 # The run's progress row is written at most this often (in steps of the engine's work).
 PROGRESS_EVERY = 0.02
+# A run still "running" after this long was cut off (the worker stopped); it no longer
+# blocks a new one. A regency-wide run takes minutes.
+STALE_AFTER = dt.timedelta(hours=6)
 
 
 def start_duplicate_search(
@@ -24,6 +29,7 @@ def start_duplicate_search(
 
     require(user, Capability.RESOLVE_DUPLICATES)
     with transaction.atomic():
+        _give_up_stale_runs()
         if (
             DuplicateRun.objects.select_for_update()
             .filter(status__in=[DuplicateRun.Status.QUEUED, DuplicateRun.Status.RUNNING])
@@ -51,6 +57,17 @@ def start_duplicate_search(
     if not in_background:
         return run_duplicate_search(run.pk)
     return run
+
+
+def _give_up_stale_runs() -> None:
+    DuplicateRun.objects.filter(
+        status__in=[DuplicateRun.Status.QUEUED, DuplicateRun.Status.RUNNING],
+        created_at__lt=timezone.now() - STALE_AFTER,
+    ).update(
+        status=DuplicateRun.Status.FAILED,
+        error="Terhenti sebelum selesai.",
+        finished_at=timezone.now(),
+    )
 
 
 def _enqueue(task, run_id: int) -> None:

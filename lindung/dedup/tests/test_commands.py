@@ -83,3 +83,19 @@ def test_export_names_a_worker_of_another_district_by_id_only(
     run("export_duplicates", str(target), "--user", tenggarong_verifier.username)
     text = target.read_text(encoding="utf-8")
     assert "TGR-0001" in text and "LKL-0042" not in text and str(elsewhere.pk) in text
+
+
+def test_a_run_cut_off_long_ago_no_longer_blocks_a_new_one(admin_user):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    run("find_duplicates")
+    DuplicateRun.objects.update(created_at=timezone.now() - dt.timedelta(days=1))
+
+    run("find_duplicates")
+
+    assert list(DuplicateRun.objects.order_by("id").values_list("status", flat=True)) == [
+        "failed",
+        "queued",
+    ]
