@@ -220,6 +220,17 @@ def survivor_of_worker(user: User, worker_id: int) -> Worker | None:
     return merge.survivor if _visible_worker_ids(user, [merge.survivor_id]) else None
 
 
+def records_merged_into(user: User, worker_id: int) -> list[Worker]:
+    """The records merged into this worker (merges in force) that the user may see: their
+    own history stays with them."""
+    if not has_capability(user, Capability.VIEW_WORKERS):
+        return []
+    merged = Worker.objects.filter(
+        merged_into__merge__survivor_id=worker_id, merged_into__merge__undone_by__isnull=True
+    )
+    return list(merged.filter(area_scope(user)).order_by("pk"))
+
+
 @dataclass(frozen=True)
 class ExportRow:
     case_id: int

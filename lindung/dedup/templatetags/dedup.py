@@ -3,7 +3,11 @@
 from django import template
 
 from lindung.accounts.permissions import Capability, has_capability
-from lindung.dedup.selectors import open_case_of_worker, survivor_of_worker
+from lindung.dedup.selectors import (
+    open_case_of_worker,
+    records_merged_into,
+    survivor_of_worker,
+)
 
 register = template.Library()
 
@@ -20,5 +24,6 @@ def duplicate_notice(context, worker):
     return {
         "case": open_case_of_worker(user, worker.pk),
         "survivor": survivor_of_worker(user, worker.pk),
+        "merged": records_merged_into(user, worker.pk),
         "can_open_case": has_capability(user, Capability.RESOLVE_DUPLICATES),
     }

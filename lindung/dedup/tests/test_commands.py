@@ -1,12 +1,15 @@
 """`lindung export_duplicates` and `lindung find_duplicates`: their one line, files, audit."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from lindung.audit.models import AuditEvent
+from lindung.core.exceptions import PermissionDenied
 from lindung.dedup.models import DuplicateRun
 from lindung.dedup.services import resolve_as_different
 from lindung.dedup.tests.cast import open_case, register, scored
@@ -51,8 +54,6 @@ def test_a_district_verifier_exports_only_their_district(
 
 
 def test_an_export_by_a_user_without_the_capability_is_refused(tenggarong_operator, tmp_path):
-    from lindung.core.exceptions import PermissionDenied
-
     with pytest.raises(PermissionDenied):
         run("export_duplicates", str(tmp_path / "k.csv"), "--user", tenggarong_operator.username)
     assert not (tmp_path / "k.csv").exists()
@@ -86,10 +87,6 @@ def test_export_names_a_worker_of_another_district_by_id_only(
 
 
 def test_a_run_cut_off_long_ago_no_longer_blocks_a_new_one(admin_user):
-    import datetime as dt
-
-    from django.utils import timezone
-
     run("find_duplicates")
     DuplicateRun.objects.update(created_at=timezone.now() - dt.timedelta(days=1))
 

@@ -251,6 +251,9 @@ def test_a_merged_record_points_to_its_survivor(client, verifier, twins):
     html = _html(client.get(f"/workers/{second.pk}/"))
     assert "merged into" in html and f"/workers/{first.pk}/" in html
     assert "Possible duplicate" not in html
+    survivor_page = _html(client.get(f"/workers/{first.pk}/"))
+    assert "Records merged into this one" in survivor_page
+    assert f"/workers/{second.pk}/" in survivor_page
 
 
 def test_the_navigation_shows_duplicates_to_verifiers_only(client, verifier, tenggarong_operator):
