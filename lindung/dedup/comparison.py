@@ -37,6 +37,8 @@ EVIDENCE_LABELS = {
     "phone": _("Phone"),
     "birth_place": _("Place of birth"),
     "address": _("Address"),
+    "nik_birth_date": _("NIK and date of birth"),
+    "kk_number_phone": _("Family card or phone"),
 }
 
 

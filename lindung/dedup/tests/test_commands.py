@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from lindung.audit.models import AuditEvent
 from lindung.core.exceptions import PermissionDenied
-from lindung.dedup.models import DuplicateRun
+from lindung.dedup.models import DuplicateCase, DuplicateRun
 from lindung.dedup.services import resolve_as_different
-from lindung.dedup.tests.cast import open_case, register, scored
+from lindung.dedup.tests.cast import open_case, register, scored, siti_again
+from lindung.registry.services import update_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +97,54 @@ def test_a_run_cut_off_long_ago_no_longer_blocks_a_new_one(admin_user):
         "failed",
         "queued",
     ]
+
+
+# -- with the real engine ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def registry_with_one_double(admin_user, tenggarong_worker, loa_kulu_worker):
+    """Siti Aminah twice (one NIK digit apart) beside an unrelated worker."""
+    return tenggarong_worker, siti_again(admin_user, heirs=[])
+
+
+def test_find_duplicates_scores_the_registry_and_opens_a_case(registry_with_one_double):
+    first, second = registry_with_one_double
+
+    out = run("find_duplicates", "--wait")
+
+    assert out == "pairs=1\n"
+    case = DuplicateCase.objects.get()
+    assert set(case.members.values_list("worker_id", flat=True)) == {first.pk, second.pk}
+    pair = case.pairs.get()
+    assert pair.probability > 0.9
+    assert any(item["field"].startswith("nik") and item["weight"] > 0 for item in pair.evidence)
+    finished = DuplicateRun.objects.get()
+    assert (finished.status, finished.pairs_found, finished.cases_opened) == ("done", 1, 1)
+    assert finished.progress_percent == 100
+    assert AuditEvent.objects.filter(action="duplicate.run_done").count() == 1
+
+
+def test_running_the_search_again_opens_nothing_new(registry_with_one_double):
+    run("find_duplicates", "--wait")
+    out = run("find_duplicates", "--wait")
+    assert out == "pairs=1\n"
+    assert DuplicateCase.objects.count() == 1
+    assert DuplicateRun.objects.order_by("id").last().cases_opened == 0
+
+
+def test_a_changed_only_search_looks_at_what_changed_since_the_last(
+    admin_user, verifier, registry_with_one_double
+):
+    _, second = registry_with_one_double
+    run("find_duplicates", "--wait")
+    resolve_as_different(user=verifier, case=DuplicateCase.objects.get(), reason="Kembar")
+
+    assert run("find_duplicates", "--wait", "--changed-only") == "pairs=0\n"
+    update_worker(actor=admin_user, worker_id=second.pk, expected_version=1,
+                  changes={"birth_place": "Samarinda"})  # fmt: skip
+    assert run("find_duplicates", "--wait", "--changed-only") == "pairs=1\n"
+
+    last = DuplicateRun.objects.order_by("id").last()
+    assert last.changed_since is not None
+    assert DuplicateCase.objects.filter(status="open").count() == 1
