@@ -297,3 +297,19 @@ def test_the_case_page_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(20):
         response = client.get(f"/duplicates/{case.pk}/")
     assert len(response.context["detail"].records) == 7
+
+
+def test_a_search_started_from_the_queue_runs_as_a_background_task(
+    client, settings, admin_user, verifier, tenggarong_worker, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    siti_again(admin_user, heirs=[])
+    client.force_login(verifier)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/duplicates/runs/")
+
+    finished = DuplicateRun.objects.get()
+    assert (finished.status, finished.pairs_found, finished.cases_opened) == ("done", 1, 1)
+    assert finished.task_id
+    assert _html(client.get(QUEUE)).count("Siti Aminah") == 2
