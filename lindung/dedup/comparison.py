@@ -58,7 +58,8 @@ class Row:
 
 
 def field_label(field: str) -> str:
-    return capfirst(str(Worker._meta.get_field(field).verbose_name))
+    model_field = Worker._meta.get_field(field)
+    return capfirst(str(getattr(model_field, "verbose_name", field)))
 
 
 def display_value(worker: Worker, field: str) -> str:
