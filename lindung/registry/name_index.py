@@ -45,6 +45,10 @@ def is_common_name_search(words: list[str], *, more_than: int) -> bool:
 
     Counting such a search exactly costs more than it tells; a rare word's count is cheap,
     and a capped count would make the database scan for it (it expects to stop early)."""
-    return bool(words) and all(
-        _words_starting_with(word)[: more_than + 1].count() > more_than for word in words
-    )
+    return bool(words) and fewest_matches(words, cap=more_than) > more_than
+
+
+def fewest_matches(words: list[str], *, cap: int) -> int:
+    """How many name words start with the rarest of ``words``, counted up to ``cap + 1``:
+    a bound on how many workers a search for all of them can find."""
+    return min(_words_starting_with(word)[: cap + 1].count() for word in words)

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import CharField, Count, Func, Q, QuerySet
 
 from lindung.accounts.models import User
 from lindung.accounts.permissions import Capability, require
@@ -11,7 +11,11 @@ from lindung.audit.models import AuditEvent
 from lindung.core.exceptions import NotFound
 from lindung.regions.models import Region
 from lindung.registry.models import Sector, Worker, WorkerStatus
-from lindung.registry.name_index import is_common_name_search, name_prefix_filter
+from lindung.registry.name_index import (
+    fewest_matches,
+    is_common_name_search,
+    name_prefix_filter,
+)
 from lindung.registry.names import normalize_name
 from lindung.registry.validation import digits_only
 
@@ -63,25 +67,34 @@ def search_workers(user: User, filters: WorkerFilters) -> QuerySet[Worker]:
         workers = workers.filter(status=filters.status)
     if filters.needs_verification:
         workers = workers.filter(Q(birth_date_mismatch=True) | Q(sex_mismatch=True))
-    if _is_rare_name_search(filters.q):
-        # At most RARE_MATCHES workers match. Asked for them in name order, PostgreSQL walks
-        # the whole name index expecting a match at every step; fetching the few ids first
-        # lets it start from the word index instead.
-        ids = list(workers.order_by().values_list("pk", flat=True)[: RARE_MATCHES + 1])
-        workers = Worker.objects.filter(pk__in=ids).select_related("village__parent", "sector")
+    if _is_narrow_name_search(filters.q):
+        # Asked for a page in name order, the database would walk the name index expecting
+        # matches all along it, but the names a word starts (`siti`, `hj`, `aminah`) mostly
+        # sort under one letter, far along the index. Sorting the matches themselves is
+        # cheap and sure while they are few.
+        return workers.order_by(WithoutIndex("name_normalized"), "id")
+    # No name search, or a word so common (`muhammad`, `a`) that the walk finds a page at once.
     return workers.order_by("name_normalized", "id")
 
 
-# A name search with a word this rare is answered by fetching its matches' ids first.
-RARE_MATCHES = 1000
+# Up to this many matches a name search sorts its matches rather than walk the name index.
+NARROW_MATCHES = 20_000
 
 
-def _is_rare_name_search(text: str) -> bool:
+class WithoutIndex(Func):
+    """A text column as an expression no index provides, so the database sorts the rows it
+    found instead of walking an index in that order (same value, same collation)."""
+
+    template = "(%(expressions)s || '')"
+    output_field = CharField()
+
+
+def _is_narrow_name_search(text: str) -> bool:
     text = text.strip()
     if not text or any(character.isdigit() for character in text):
         return False
     words = normalize_name(text).split()
-    return bool(words) and not is_common_name_search(words, more_than=RARE_MATCHES)
+    return bool(words) and fewest_matches(words, cap=NARROW_MATCHES) <= NARROW_MATCHES
 
 
 def _text_query(text: str) -> Q:

@@ -12,6 +12,7 @@ from conftest import (
     worker_input,
 )
 from lindung.core.exceptions import NotFound, PermissionDenied
+from lindung.registry import selectors
 from lindung.registry.models import WorkerStatus
 from lindung.registry.selectors import (
     WorkerFilters,
@@ -96,6 +97,17 @@ def test_an_honorific_in_the_query_is_ignored(workers, admin_user):
 def test_every_word_of_the_query_must_match(workers, admin_user):
     assert _names(admin_user, q="muhammad") == ["Muhammad Ali", "Muhammad Yusuf"]
     assert _names(admin_user, q="muhammad yus") == ["Muhammad Yusuf"]
+
+
+@pytest.mark.parametrize("narrow_up_to", [0, 1, 20_000])
+def test_a_name_search_lists_in_name_order_whether_it_sorts_its_matches_or_walks_the_index(
+    workers, admin_user, monkeypatch, narrow_up_to
+):
+    # A search sorts its matches while they are at most NARROW_MATCHES, else walks the
+    # name index; both must give the same page.
+    monkeypatch.setattr(selectors, "NARROW_MATCHES", narrow_up_to)
+    assert _names(admin_user, q="m") == ["Muhammad Ali", "Muhammad Yusuf"]
+    assert _names(admin_user, q="muhammad", district=TENGGARONG) == ["Muhammad Ali"]
 
 
 @pytest.mark.parametrize(
