@@ -24,7 +24,12 @@ from lindung.dedup.selectors import (
     queue_rows,
     search_cases,
 )
-from lindung.dedup.services import merge_workers, resolve_as_different, undo_merge
+from lindung.dedup.services import (
+    merge_workers,
+    resolve_as_different,
+    separate_worker,
+    undo_merge,
+)
 from lindung.regions.selectors import normalize_code
 from lindung.registry.schemas import worker_body
 
@@ -117,9 +122,14 @@ class CaseDetailOut(CaseOut):
 class ResolveIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    decision: Literal["same_person", "different_people"]
+    decision: Literal["same_person", "different_people", "separate_record"]
     reason: str = Field(description="Required; recorded in the audit trail.")
     survivor_id: int | None = Field(None, description="For `same_person`: the record that stays.")
+    worker_id: int | None = Field(
+        None,
+        description="For `separate_record`: the record that is someone else; it leaves the "
+        "case, the others stay open.",
+    )
     field_choices: dict[str, int] = Field(
         default_factory=dict,
         description="For `same_person`: field → id of the record whose value the survivor "
@@ -155,11 +165,22 @@ def get_case(request: ApiRequest, case_id: int):
 @router.post("/{case_id}/resolve", response={200: CaseDetailOut, **ERROR_RESPONSES})
 def resolve_case(request: ApiRequest, case_id: int, payload: ResolveIn):
     """Decide a case: `same_person` merges the records into `survivor_id`;
-    `different_people` keeps them apart until one of them changes."""
+    `different_people` keeps them apart until one of them changes; `separate_record` takes
+    `worker_id` out of a cluster of three or more."""
     case = get_case_for_user(request.auth, case_id)
     if payload.decision == "different_people":
         resolve_as_different(
             user=request.auth, case=case, reason=payload.reason, expected_versions=payload.versions
+        )
+    elif payload.decision == "separate_record":
+        if payload.worker_id is None:
+            raise DomainError(_("Choose the record that is someone else (worker_id)."))
+        separate_worker(
+            user=request.auth,
+            case=case,
+            worker_id=payload.worker_id,
+            reason=payload.reason,
+            expected_versions=payload.versions,
         )
     else:
         if payload.survivor_id is None:

@@ -96,3 +96,15 @@ class MergeForm(ReasonForm):
 
     def field_choices(self) -> dict[str, int]:
         return {field: self.cleaned_data[f"field_{field}"] for field in self.differing}
+
+
+class SeparateForm(ReasonForm):
+    """One record of a cluster that is not the person the others are."""
+
+    worker = forms.TypedChoiceField(label=_("Record that is someone else"), coerce=int)
+
+    def __init__(self, data=None, *, workers: list[Worker]):
+        super().__init__(data, workers=workers, prefix="separate")
+        self.fields["worker"].choices = [
+            (worker.pk, f"ID {worker.pk} · {worker.full_name}") for worker in workers
+        ]

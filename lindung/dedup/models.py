@@ -173,6 +173,9 @@ class Decision(models.Model):
     # {worker id: version} of every worker of the case when decided: "different people" is
     # proposed again only once one of them has changed.
     worker_versions = models.JSONField(default=dict)
+    # [[a, b], ...]: the couples found to be different people when a record was taken out of
+    # a cluster; empty: every couple of the case's workers.
+    apart = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-decided_at", "-id"]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:case_id>/merge/", views.case_merge, name="merge"),
     path("<int:case_id>/different/", views.case_different, name="different"),
     path("<int:case_id>/undo/", views.case_undo, name="undo"),
+    path("<int:case_id>/separate/", views.case_separate, name="separate"),
     path(
         "<int:case_id>/reveal/<int:worker_id>/<str:field>/",
         views.case_reveal,

@@ -22,7 +22,13 @@ from lindung.dedup.comparison import (
     evidence_lines,
     field_label,
 )
-from lindung.dedup.forms import CaseFilterForm, MergeForm, ReasonForm, expected_versions
+from lindung.dedup.forms import (
+    CaseFilterForm,
+    MergeForm,
+    ReasonForm,
+    SeparateForm,
+    expected_versions,
+)
 from lindung.dedup.models import CaseMember, CaseStatus
 from lindung.dedup.selectors import (
     case_counts,
@@ -36,6 +42,7 @@ from lindung.dedup.selectors import (
 from lindung.dedup.services import (
     merge_workers,
     resolve_as_different,
+    separate_worker,
     start_duplicate_search,
     undo_merge,
 )
@@ -105,17 +112,21 @@ def case_page(request, case_id: int):
     return _render_case(request, case)
 
 
-def _render_case(request, case, *, merge_form=None, different_form=None, undo_form=None, error=""):
+def _render_case(request, case, *, error="", **forms):
     detail = case_detail(request.user, case)
     workers = [record.worker for record in detail.records if record.worker is not None]
     rows = comparison_rows(detail.records)
     differing = [row.field for row in rows if row.differs]
     default = default_worker(workers) if workers else None
+    merge_form, undo_form = forms.get("merge_form"), forms.get("undo_form")
+    different_form, separate_form = forms.get("different_form"), forms.get("separate_form")
     if detail.can_resolve and case.status == CaseStatus.OPEN:
         merge_form = merge_form or MergeForm(
             workers=workers, differing=differing, default_worker=default.pk
         )
         different_form = different_form or ReasonForm(workers=workers, prefix="different")
+        if len(workers) >= 3:
+            separate_form = separate_form or SeparateForm(workers=workers)
     if detail.can_resolve and detail.merge is not None:
         undo_form = undo_form or ReasonForm(prefix="undo")
     return render(
@@ -132,6 +143,7 @@ def _render_case(request, case, *, merge_form=None, different_form=None, undo_fo
             else [],
             "different_form": different_form,
             "undo_form": undo_form,
+            "separate_form": separate_form,
             "default_worker": default,
             "error": error,
         },
@@ -203,6 +215,32 @@ def case_different(request, case_id: int):
     except DomainError as error:
         return _render_case(request, case, different_form=form, error=error.message)
     messages.success(request, _("Recorded: these are different people."))
+    return redirect("dedup:case", case_id=case.pk)
+
+
+@worker_page
+@require_POST
+def case_separate(request, case_id: int):
+    require_page(request, Capability.RESOLVE_DUPLICATES)
+    case = get_case_for_user(request.user, case_id)
+    detail = case_detail(request.user, case)
+    workers = [record.worker for record in detail.records if record.worker is not None]
+    form = SeparateForm(request.POST, workers=workers)
+    if not form.is_valid():
+        return _render_case(request, case, separate_form=form)
+    try:
+        separate_worker(
+            user=request.user,
+            case=case,
+            worker_id=form.cleaned_data["worker"],
+            reason=form.cleaned_data["reason"],
+            expected_versions=expected_versions(form),
+        )
+    except (NotFound, PermissionDenied):
+        raise
+    except DomainError as error:
+        return _render_case(request, case, separate_form=form, error=error.message)
+    messages.success(request, _("The record is taken out of the case."))
     return redirect("dedup:case", case_id=case.pk)
 
 

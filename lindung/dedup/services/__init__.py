@@ -16,6 +16,7 @@ from lindung.dedup.services.runs import (
     run_duplicate_search,
     start_duplicate_search,
 )
+from lindung.dedup.services.separation import separate_worker
 
 __all__ = [
     "CASE_TRANSITIONS",
@@ -26,6 +27,7 @@ __all__ = [
     "record_duplicate_export",
     "resolve_as_different",
     "run_duplicate_search",
+    "separate_worker",
     "start_duplicate_search",
     "undo_merge",
 ]

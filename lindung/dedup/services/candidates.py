@@ -58,7 +58,7 @@ def record_candidates(*, pairs: list[ScoredPair], run: DuplicateRun | None = Non
         )
         # New cases get their score, level and district when created; joined ones here.
         touched, opened = _file_fresh_pairs(fresh, workers, run=run, now=now)
-        _refresh_cases(touched | {pair.case_id for pair in updated}, now=now)
+        refresh_cases(touched | {pair.case_id for pair in updated}, now=now)
         outcome = RecordOutcome(
             pairs_recorded=len(fresh),
             pairs_updated=len(updated),
@@ -136,20 +136,24 @@ def _declined_couples(pairs: list[ScoredPair], workers: dict[int, Worker]) -> se
     for worker_id, case_id in _memberships(pair_ids(pairs), CaseStatus.DIFFERENT):
         cases_of[worker_id].add(case_id)
     shared = {case for pair in pairs for case in cases_of[pair.left_id] & cases_of[pair.right_id]}
-    versions_at = dict(
-        Decision.objects.filter(case_id__in=shared, kind=Decision.Kind.DIFFERENT_PEOPLE)
+    decided = {
+        case_id: (versions, {tuple(couple) for couple in apart})
+        for case_id, versions, apart in Decision.objects.filter(
+            case_id__in=shared, kind=Decision.Kind.DIFFERENT_PEOPLE
+        )
         .order_by("case_id", "decided_at", "id")
-        .values_list("case_id", "worker_versions")
-    )  # the last decision of each case wins
+        .values_list("case_id", "worker_versions", "apart")
+    }  # the last decision of each case wins
     declined = set()
     for pair in pairs:
+        couple = (pair.left_id, pair.right_id)
         for case_id in cases_of[pair.left_id] & cases_of[pair.right_id]:
-            seen = versions_at.get(case_id, {})
-            if all(
-                seen.get(str(worker_id)) == workers[worker_id].version
-                for worker_id in (pair.left_id, pair.right_id)
-            ):
-                declined.add((pair.left_id, pair.right_id))
+            versions, apart = decided.get(case_id, ({}, set()))
+            unchanged = all(
+                versions.get(str(worker_id)) == workers[worker_id].version for worker_id in couple
+            )
+            if unchanged and (not apart or couple in apart):
+                declined.add(couple)
     return declined
 
 
@@ -209,7 +213,7 @@ _SCORE_FIELDS = (
 )
 
 
-class _Components:
+class Components:
     """Union-find over workers and open cases."""
 
     def __init__(self) -> None:
@@ -233,7 +237,7 @@ def _file_fresh_pairs(
     cases touched and how many were opened."""
     if not fresh:
         return set(), 0
-    components = _Components()
+    components = Components()
     for pair in fresh:
         components.join(("worker", pair.left_id), ("worker", pair.right_id))
     for worker_id, case_id in _memberships(pair_ids(fresh), CaseStatus.OPEN):
@@ -335,7 +339,7 @@ def _candidate(
     )
 
 
-def _refresh_cases(case_ids: set[int], *, now) -> None:
+def refresh_cases(case_ids: set[int], *, now) -> None:
     """A case's score, level, district and size follow from its pairs and members."""
     for case in DuplicateCase.objects.filter(pk__in=case_ids):
         pairs = list(case.pairs.all())

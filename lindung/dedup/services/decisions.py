@@ -65,15 +65,15 @@ def resolve_as_different(
 ) -> Decision:
     """The workers of the case are different people: not proposed again until one changes."""
     require(user, Capability.RESOLVE_DUPLICATES)
-    reason = _required_reason(reason)
+    reason = required_reason(reason)
     with transaction.atomic():
         case = get_case_for_user(user, case.pk, for_update=True)
         action = _check_transition(case, CaseStatus.DIFFERENT)
-        workers = _lock_workers(user, case)
+        workers = lock_workers(user, case)
         if expected_versions is not None:
-            _ensure_versions(workers, expected_versions)
+            ensure_versions(workers, expected_versions)
         now = timezone.now()
-        decision = _decide(case, Decision.Kind.DIFFERENT_PEOPLE, reason, user, workers, now)
+        decision = record_decision(case, Decision.Kind.DIFFERENT_PEOPLE, reason, user, workers, now)
         _move_case(case, CaseStatus.DIFFERENT, user=user, now=now)
         record_event(
             actor=user,
@@ -104,19 +104,19 @@ def merge_workers(
     scored. A worker changed since is refused.
     """
     require(user, Capability.RESOLVE_DUPLICATES)
-    reason = _required_reason(reason)
+    reason = required_reason(reason)
     with transaction.atomic():
         case = get_case_for_user(user, case.pk, for_update=True)
         action = _check_transition(case, CaseStatus.MERGED)
-        workers = _lock_workers(user, case)
-        _ensure_versions(workers, expected_versions or _last_seen_versions(case))
+        workers = lock_workers(user, case)
+        ensure_versions(workers, expected_versions or _last_seen_versions(case))
         survivor, others = _survivor_and_others(workers, survivor_id)
         choices = _checked_choices(field_choices, workers)
         now = timezone.now()
         before, nik_swaps, moved = _merge_into_survivor(
             survivor, others, workers, choices, user=user, case=case, now=now
         )
-        decision = _decide(case, Decision.Kind.SAME_PERSON, reason, user, workers, now)
+        decision = record_decision(case, Decision.Kind.SAME_PERSON, reason, user, workers, now)
         merge = Merge.objects.create(
             case=case,
             decision=decision,
@@ -151,14 +151,14 @@ def undo_merge(*, user: User, merge: Merge, reason: str) -> Decision:
     """Put back what a merge changed: the survivor's values, what followed it, the merged
     records' statuses and NIKs. Refused when one of them changed after the merge."""
     require(user, Capability.RESOLVE_DUPLICATES)
-    reason = _required_reason(reason)
+    reason = required_reason(reason)
     with transaction.atomic():
         case = get_case_for_user(user, merge.case_id, for_update=True)
         merge = Merge.objects.select_for_update().get(pk=merge.pk)
         if merge.is_undone or merge.case_id != case.pk:
             raise DomainError(_("This merge has already been undone."))
         action = _check_transition(case, CaseStatus.OPEN)
-        workers = _lock_workers(user, case)
+        workers = lock_workers(user, case)
         merged = list(merge.merged_workers.all())
         _ensure_unchanged_since_merge(merge, merged, workers)
         survivor = workers[merge.survivor_id]
@@ -171,7 +171,7 @@ def undo_merge(*, user: User, merge: Merge, reason: str) -> Decision:
         for record in merged:
             worker = workers[record.worker_id]
             _set_status(worker, record.prior_status, record.prior_inactive_reason, note, user, now)
-        decision = _decide(case, Decision.Kind.UNDO_MERGE, reason, user, workers, now)
+        decision = record_decision(case, Decision.Kind.UNDO_MERGE, reason, user, workers, now)
         merge.undone_by = decision
         merge.save(update_fields=["undone_by"])
         _move_case(case, CaseStatus.OPEN, user=user, now=now)
@@ -261,7 +261,7 @@ def _restore_survivor(
 # -- checks -----------------------------------------------------------------------------------
 
 
-def _required_reason(reason: str) -> str:
+def required_reason(reason: str) -> str:
     reason = " ".join((reason or "").split())
     if not reason:
         raise DomainError(_("Write the reason for this decision."))
@@ -281,7 +281,7 @@ def _check_transition(case: DuplicateCase, to_status: str) -> str:
     return action
 
 
-def _lock_workers(user: User, case: DuplicateCase) -> dict[int, Worker]:
+def lock_workers(user: User, case: DuplicateCase) -> dict[int, Worker]:
     """Every worker of the case, locked; deciding needs all of them in the user's area."""
     ids = list(CaseMember.objects.filter(case=case).values_list("worker_id", flat=True))
     workers = {
@@ -312,7 +312,7 @@ def _last_seen_versions(case: DuplicateCase) -> dict[int, int]:
     return versions
 
 
-def _ensure_versions(workers: dict[int, Worker], expected: dict[int, int]) -> None:
+def ensure_versions(workers: dict[int, Worker], expected: dict[int, int]) -> None:
     for worker_id, worker in sorted(workers.items()):
         seen = expected.get(worker_id)
         if seen is not None and int(seen) != worker.version:
@@ -384,7 +384,9 @@ def _checked_choices(field_choices: dict[str, int], workers: dict[int, Worker]) 
 # -- writes -----------------------------------------------------------------------------------
 
 
-def _decide(case, kind, reason, user, workers: dict[int, Worker], now) -> Decision:
+def record_decision(
+    case, kind, reason, user, workers: dict[int, Worker], now, *, apart: list | None = None
+) -> Decision:
     return Decision.objects.create(
         case=case,
         kind=kind,
@@ -392,6 +394,7 @@ def _decide(case, kind, reason, user, workers: dict[int, Worker], now) -> Decisi
         decided_by=user,
         decided_at=now,
         worker_versions={str(worker_id): w.version for worker_id, w in sorted(workers.items())},
+        apart=apart or [],
     )
 
 
