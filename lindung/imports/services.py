@@ -79,18 +79,50 @@ def _read_upload(job: ImportJob, file: BinaryIO, suffix: str, sheet: str | None)
         raise DomainError(_("The file is empty."))
     if size > MAX_UPLOAD_BYTES:
         raise DomainError(_("The file is larger than 200 MB."))
+    job.stored_name, job.checksum, job.size = path.name, checksum, size
+    _read_layout(job, path, sheet)
+    job.save()
+
+
+def _read_layout(job: ImportJob, path: Path, sheet: str | None) -> None:
+    """Find the job's sheet (the given one, or the one that holds the list), its header row
+    and its rows, and propose a mapping for its columns."""
     try:
         source = open_source(path, job.original_name)
         layout = find_layout(source, sheet)
         total = sum(1 for _ in data_rows(source, layout))
     except UnreadableFile as error:
         raise DomainError(str(error)) from error
-    job.stored_name, job.checksum, job.size = path.name, checksum, size
     job.sheet = layout.sheet or ""
     job.sheet_names = list(source.sheet_names)
     job.header_row, job.headers, job.total_rows = layout.header_row, layout.headers, total
     job.mapping = _initial_mapping(layout.headers, job.profile)
-    job.save()
+
+
+def choose_import_sheet(*, actor: User, job_id: int, sheet: str) -> ImportJob:
+    """Read another sheet of an uploaded workbook: the one found by its column names is not
+    always the list the operator meant. The mapping and any check start afresh."""
+    with transaction.atomic():
+        job = get_import_for_user(actor, job_id, for_update=True)
+        _ensure_status(job, ImportStatus.UPLOADED, ImportStatus.CHECKED, ImportStatus.FAILED)
+        if job.saved_through_row:
+            raise DomainError(_("Part of this file was saved; resume the save instead."))
+        if sheet not in job.sheet_names:
+            raise DomainError(_("The file has no sheet named %(sheet)s.") % {"sheet": sheet})
+        before = job.sheet
+        _read_layout(job, original_path(job), sheet)
+        engine.reset_counts(job)
+        job.status, job.started_at = ImportStatus.UPLOADED, None
+        job.save()
+        record_event(
+            actor=actor,
+            action="import.sheet",
+            object_type="import",
+            object_id=job.pk,
+            changes={"sheet": [before, job.sheet]},
+            context={"rows": job.total_rows},
+        )
+    return job
 
 
 def _initial_mapping(headers: list[str], profile: ImportProfile | None) -> dict[str, str]:

@@ -18,13 +18,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from lindung.accounts.permissions import Capability
 from lindung.core.exceptions import DomainError, NotFound, PermissionDenied
-from lindung.core.formatting import mask_identity_number
+from lindung.core.formatting import format_number, mask_identity_number
 from lindung.imports.forms import FIELD_LABELS, MappingForm, UploadForm, column_letter
 from lindung.imports.models import ImportJob, ImportStatus
 from lindung.imports.selectors import get_import_for_user, imports_for_user, sample_rows
 from lindung.imports.services import (
     PLACE_FIELDS,
     REQUIRED_FIELDS,
+    choose_import_sheet,
     delete_import,
     set_import_mapping,
     start_import_pass,
@@ -213,6 +214,29 @@ def import_save(request, job_id: int):
         raise
     except DomainError as error:
         messages.error(request, error.message)
+    return redirect("imports:mapping", job_id=job.pk)
+
+
+@worker_page
+@require_POST
+def import_sheet(request, job_id: int):
+    """Read another sheet of the workbook; its columns are then mapped afresh."""
+    require_page(request, Capability.EDIT_WORKERS)
+    job = get_import_for_user(request.user, job_id)
+    try:
+        job = choose_import_sheet(
+            actor=request.user, job_id=job.pk, sheet=request.POST.get("sheet", "")
+        )
+    except (NotFound, PermissionDenied):
+        raise
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Sheet %(sheet)s is read: %(rows)s rows. Check what each column means.")
+            % {"sheet": job.sheet, "rows": format_number(job.total_rows)},
+        )
     return redirect("imports:mapping", job_id=job.pk)
 
 

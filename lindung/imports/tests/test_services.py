@@ -13,6 +13,7 @@ from lindung.imports.columns import FIELD_LABELS
 from lindung.imports.models import ImportJob, ImportProfile, ImportStatus
 from lindung.imports.selectors import get_import_for_user, imports_for_user
 from lindung.imports.services import (
+    choose_import_sheet,
     delete_import,
     save_import_profile,
     set_import_mapping,
@@ -148,6 +149,73 @@ def test_mapping_two_columns_to_one_field_is_refused(tmp_path, admin_user):
             actor=admin_user, job_id=job.pk,
             mapping={"1": "nik", "2": "full_name", "7": "full_name", "5": "village_code"},
         )  # fmt: skip
+
+
+def test_another_sheet_can_be_read_after_upload_with_a_fresh_mapping_audited(tmp_path, admin_user):
+    other_header = ["NIK", "Nama", "Desa/Kel"]
+    path = write_xlsx(
+        tmp_path / "daftar.xlsx",
+        {"Petani": [HEADER, SITI, RINA], "Nelayan": [["Nelayan 2025"], other_header, YUSUF[1:4]]},
+    )
+    job = upload(admin_user, path)
+    job = start_import_pass(actor=admin_user, job_id=job.pk, save=False, in_background=False)
+    assert (job.sheet, job.status, job.total_rows) == ("Petani", ImportStatus.CHECKED, 2)
+
+    job = choose_import_sheet(actor=admin_user, job_id=job.pk, sheet="Nelayan")
+
+    job.refresh_from_db()
+    assert (job.sheet, job.header_row, job.headers, job.total_rows) == (
+        "Nelayan",
+        1,
+        other_header,
+        1,
+    )
+    assert job.mapping == {"0": "nik", "1": "full_name", "2": "village"}
+    assert (job.status, job.processed_rows, job.preview) == (ImportStatus.UPLOADED, 0, {})
+    event = AuditEvent.objects.get(action="import.sheet")
+    assert (event.object_id, event.changes, event.context) == (
+        str(job.pk),
+        {"sheet": ["Petani", "Nelayan"]},
+        {"rows": 1},
+    )
+
+
+def test_a_sheet_the_file_does_not_have_is_refused_and_the_job_stays_as_it_was(
+    tmp_path, admin_user
+):
+    path = write_xlsx(tmp_path / "daftar.xlsx", {"Petani": [HEADER, SITI], "Lain": [["x"]]})
+    job = upload(admin_user, path)
+
+    with pytest.raises(DomainError, match="Rekap"):
+        choose_import_sheet(actor=admin_user, job_id=job.pk, sheet="Rekap")
+
+    job.refresh_from_db()
+    assert (job.sheet, job.headers, job.status) == ("Petani", HEADER, ImportStatus.UPLOADED)
+    assert not AuditEvent.objects.filter(action="import.sheet").exists()
+
+
+def test_the_sheet_of_a_saved_import_cannot_be_changed(tmp_path, admin_user):
+    path = write_xlsx(tmp_path / "daftar.xlsx", {"Petani": [HEADER, SITI], "Lain": [HEADER]})
+    job = import_file(admin_user, path)
+
+    with pytest.raises(DomainError):
+        choose_import_sheet(actor=admin_user, job_id=job.pk, sheet="Lain")
+
+    job.refresh_from_db()
+    assert (job.sheet, job.status) == ("Petani", ImportStatus.DONE)
+
+
+def test_an_operator_cannot_change_the_sheet_of_someone_elses_import(
+    tmp_path, admin_user, loa_kulu_operator
+):
+    path = write_xlsx(tmp_path / "daftar.xlsx", {"Petani": [HEADER, SITI], "Lain": [HEADER]})
+    job = upload(admin_user, path)
+
+    with pytest.raises(NotFound):
+        choose_import_sheet(actor=loa_kulu_operator, job_id=job.pk, sheet="Lain")
+
+    job.refresh_from_db()
+    assert job.sheet == "Petani"
 
 
 def test_an_unknown_profile_is_refused(tmp_path, admin_user):

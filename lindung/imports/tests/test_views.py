@@ -4,6 +4,7 @@ import io
 from pathlib import Path
 
 import pytest
+import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
 from python_calamine import CalamineWorkbook
 
@@ -142,6 +143,33 @@ def test_a_mapping_correction_is_saved_with_an_audit_event(client, tenggarong_op
     assert event.object_id == str(job.pk)
     assert event.actor_username == tenggarong_operator.username
     assert AuditEvent.objects.filter(action="import.profile").count() == 1
+
+
+def test_the_page_offers_the_other_sheets_and_reads_the_one_chosen(client, tenggarong_operator):
+    workbook = io.BytesIO()
+    with xlsxwriter.Workbook(workbook, {"in_memory": True}) as book:
+        sheets = (
+            ("Petani", ["NIK", "Nama", "Desa", "Pekerjaan"]),
+            ("Nelayan", ["NIK", "Nama", "Desa"]),
+        )
+        for name, header in sheets:
+            book.add_worksheet(name).write_row(0, 0, header)
+    job = upload_import(
+        actor=tenggarong_operator,
+        file=_file("daftar.xlsx", workbook.getvalue()),
+        original_name="daftar.xlsx",
+    )
+    client.force_login(tenggarong_operator)
+    page = client.get(_job_url(job)).content.decode()
+    assert f'action="/imports/{job.pk}/sheet/"' in page
+    assert '<option value="Nelayan">Nelayan</option>' in page
+
+    response = client.post(_job_url(job, "sheet"), {"sheet": "Nelayan"}, follow=True)
+
+    job.refresh_from_db()
+    assert (job.sheet, job.headers) == ("Nelayan", ["NIK", "Nama", "Desa"])
+    assert '<option value="Nelayan" selected>' in response.content.decode()
+    assert AuditEvent.objects.filter(action="import.sheet", object_id=str(job.pk)).count() == 1
 
 
 def test_a_mapping_without_a_nik_column_is_refused_and_changes_nothing(client, tenggarong_operator):
@@ -365,6 +393,7 @@ def test_another_operator_gets_not_found_for_someone_elses_import(
         assert client.get(url).status_code == 404, url
     for url in (_job_url(job), _job_url(job, "save"), _job_url(job, "delete")):
         assert client.post(url, _mapping_post(job, check="1")).status_code == 404, url
+    assert client.post(_job_url(job, "sheet"), {"sheet": ""}).status_code == 404
     job.refresh_from_db()
     assert job.status == ImportStatus.UPLOADED
     assert AuditEvent.objects.count() == events
