@@ -212,7 +212,8 @@ def _nik_levels() -> tuple[Level, ...]:
     # NIK often differs in one serial digit, and one born the same day in a district whose
     # code is one digit away in one region digit. A slip in the date part while the
     # declared birth dates agree is what a clerk's typo looks like. So is a slip in one of
-    # the serial's leading digits: the next person registered that day differs in the last.
+    # the serial's leading digits: the next person registered that day differs in the last
+    # (and 0001 and 0010 look like a swap).
     return (
         Level("missing", _missing("nik"), is_null=True),
         Level("same NIK", _equal("nik")),
@@ -220,7 +221,7 @@ def _nik_levels() -> tuple[Level, ...]:
               _SAME_REGION & _SAME_SERIAL & _ONE_DIGIT & _SAME_BIRTH),
         Level("one digit of the NIK's region differs, same birth date",
               _SAME_NIK_DATE & _SAME_SERIAL & _ONE_DIGIT & _SAME_BIRTH),
-        Level("two neighbouring NIK digits swapped", _NIK_SWAP),
+        Level("two neighbouring NIK digits swapped", _NIK_SWAP & _SAME_SERIAL),
         Level("one digit of the NIK's serial differs, same birth date",
               _ONE_DIGIT & _SAME_LAST_DIGIT & _SAME_BIRTH),
         Level("last digit of the NIK differs, same birth date", _ONE_DIGIT & _SAME_BIRTH),

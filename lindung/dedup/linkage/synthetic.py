@@ -315,8 +315,9 @@ class _Planter:
         if rng.random() < 0.25:
             index = rng.randrange(len(words))
             words[index] = _double_letter_variant(rng, words[index])
-        if len(words) > 1 and rng.random() < 0.12:
-            words.pop(rng.choice((0, -1)))
+        given = [i for i, word in enumerate(words) if word not in ("H.", "Hj.")]
+        if len(given) > 1 and rng.random() < 0.12:
+            words.pop(rng.choice((given[0], given[-1])))
         elif rng.random() < 0.10:
             community = rng.choice(list(names.COMMUNITIES.values()))
             words.append(rng.choice(community.second_names))
