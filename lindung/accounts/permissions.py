@@ -17,6 +17,7 @@ class Capability(StrEnum):
     MANAGE_USERS = "manage_users"
     MANAGE_REFERENCE_DATA = "manage_reference_data"
     RESOLVE_DUPLICATES = "resolve_duplicates"
+    MANAGE_PROGRAMS = "manage_programs"
 
 
 _ALL = set(Capability)
