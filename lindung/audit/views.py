@@ -21,6 +21,7 @@ from lindung.audit.selectors import (
 from lindung.audit.services import request_chain_verification
 from lindung.audit.tasks import verify_audit_chain
 from lindung.core.exceptions import NotFound
+from lindung.registry.models import Worker
 
 EVENTS_PER_PAGE = 50
 VERIFICATION_SESSION_KEY = "audit_verification"
@@ -42,6 +43,27 @@ ACTION_LABELS = {
     "api_token.issue": _("API token issued"),
     "api_token.revoke": _("API token revoked"),
     "audit.verify_requested": _("Audit chain verification requested"),
+    "system.start": _("Instance set up"),
+    "demo.seed": _("Demo workers added"),
+    "worker.import": _("Worker saved from an import"),
+    "import.upload": _("File uploaded for import"),
+    "import.sheet": _("Another sheet of the file chosen"),
+    "import.mapping": _("Import columns mapped"),
+    "import.profile": _("Import profile saved"),
+    "import.check": _("Import checked"),
+    "import.save": _("Import save started"),
+    "import.done": _("Import saved"),
+    "import.failed": _("Import stopped with an error"),
+    "import.delete": _("Import deleted"),
+    "duplicate.run": _("Duplicate search started"),
+    "duplicate.run_done": _("Duplicate search finished"),
+    "duplicate.run_failed": _("Duplicate search failed"),
+    "duplicate.candidates": _("Possible duplicates recorded"),
+    "duplicate.merge": _("Duplicate records merged"),
+    "duplicate.undo_merge": _("Merge undone"),
+    "duplicate.different": _("Records judged to be different people"),
+    "duplicate.separate": _("Record taken out of a duplicate case"),
+    "duplicate.export": _("Duplicate list exported"),
 }
 OBJECT_LABELS = {
     "worker": _("Worker"),
@@ -52,7 +74,18 @@ OBJECT_LABELS = {
     "user": _("User"),
     "api_token": _("API token"),
     "audit_chain": _("Audit chain"),
+    "import": _("Import"),
+    "import_profile": _("Import profile"),
+    "duplicate_case": _("Duplicate case"),
+    "duplicate_list": _("Duplicate list"),
+    "duplicate_run": _("Duplicate search"),
 }
+# Field names in ``changes`` as the worker's form labels them; others are shown as they are.
+FIELD_LABELS = {
+    field.name: field.verbose_name
+    for field in Worker._meta.get_fields()
+    if hasattr(field, "verbose_name") and not field.auto_created
+} | {"heirs": _("heirs"), "mapping": _("column mapping"), "sheet": _("sheet")}
 
 
 class AuditFilterForm(forms.Form):
@@ -126,7 +159,7 @@ def event_list(request):
 def _changes(event) -> list[dict]:
     return [
         {
-            "field": row.field,
+            "field": str(FIELD_LABELS.get(row.field, row.field)),
             "before": _text(row.before),
             "after": _text(row.after),
             "is_pair": row.is_pair,

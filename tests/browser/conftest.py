@@ -37,6 +37,8 @@ def page(browser, live_server):
     context = browser.new_context(
         viewport={"width": 1366, "height": 768}, locale="en-US", base_url=live_server.url
     )
+    # The pages follow the language the user chose (a cookie), not the browser's.
+    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page

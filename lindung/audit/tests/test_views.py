@@ -3,6 +3,7 @@ import re
 import zoneinfo
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
 
@@ -151,6 +152,27 @@ def test_identity_numbers_in_changes_are_masked_in_the_list_and_the_detail(
     detail = pages[2].content.decode()
     assert "6402********0003" in detail and "6402********0005" in detail
     assert "+62812****8888" in detail
+
+
+def test_actions_and_changed_fields_are_named_in_words(
+    client, auditor, admin_user, tenggarong_worker
+):
+    update_worker(
+        actor=admin_user,
+        worker_id=tenggarong_worker.pk,
+        expected_version=1,
+        changes={"birth_place": "Samarinda"},
+    )
+    record_event(actor=admin_user, action="import.sheet", object_type="import", object_id=7)
+    client.force_login(auditor)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    html = client.get(LIST_URL).content.decode()
+
+    assert "Worker corrected" in html and "Another sheet of the file chosen" in html
+    assert "Import #7" in html
+    assert '<span class="change-field">place of birth</span>' in html
+    assert '<span class="change-field">birth_place</span>' not in html
 
 
 def test_masking_reaches_heirs_and_numbers_typed_anywhere():

@@ -178,6 +178,14 @@ def test_pages_are_in_indonesian_by_default(client):
 
 
 @pytest.mark.django_db
+def test_an_english_browser_still_gets_indonesian_pages_until_english_is_chosen(client):
+    response = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    assert response.headers["Content-Language"] == "id"
+    assert "Kata sandi" in response.text
+
+
+@pytest.mark.django_db
 def test_a_visitor_who_chose_english_gets_english_pages(client):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
 
