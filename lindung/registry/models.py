@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
 
@@ -155,6 +156,12 @@ class Worker(models.Model):
                 name="worker_funded_phone_idx",
                 condition=models.Q(status__in=["registered", "verified"]) & ~models.Q(phone=""),
             ),
+            # The instant duplicate check (``lindung.dedup.check``) finds a NIK with one slip
+            # by either half (region + birth date, birth date + serial), and a worker entered
+            # under another NIK by birth date and district.
+            models.Index(Substr("nik", 1, 12), name="worker_nik_head_idx"),
+            models.Index(Substr("nik", 7, 10), name="worker_nik_tail_idx"),
+            models.Index(fields=["birth_date", "district"], name="worker_birth_district_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(sex__in=Sex.values), name="worker_sex_known"),

@@ -1,0 +1,507 @@
+"""The instant duplicate check: workers already in the registry who may be the person about to
+be registered (a form being filled in, an API call, the rows of an import).
+
+Candidates are found by the batch's blocking keys (``linkage.model.BLOCKING_RULES``), each an
+indexed query, and scored by ``linkage.score_pair``: the same model and thresholds as the
+batch, so a pair the check shows is a pair the next batch run would put in the review queue.
+Two keys are left out: "NIK region + serial + birth year" (a slip in the NIK's date part,
+which the birth date keys catch whenever the declared birth date was typed right; an index
+of its own would slow every import for very little), and, for imports only, the two name
+keys (see ``duplicates_of_rows``).
+
+Candidates outside the user's area are still found — a person registered in two districts is
+exactly what must be caught — but are described only by their district, score and level.
+Inactive workers are found too and carry their status: registering a dead person again is
+the fraud to catch. A record merged into another is left out: its survivor is found instead.
+No writes happen here.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Substr
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from lindung.accounts.models import User
+from lindung.accounts.permissions import Capability, require
+from lindung.core.formatting import format_date, mask_identity_number
+from lindung.dedup.linkage import LinkageRecord, score_pair
+from lindung.dedup.linkage.model import shipped_model
+from lindung.dedup.linkage.records import clean_nik, name_core, name_key
+from lindung.dedup.pairs import Evidence, MatchLevel
+from lindung.regions.models import Region
+from lindung.registry import validation
+from lindung.registry.models import InactiveReason, Worker, WorkerNameToken, WorkerStatus
+from lindung.registry.name_index import TOKEN_LENGTH
+from lindung.registry.names import normalize_name
+
+# The NIK's region + birth date (digits 1–12) and birth date + serial (digits 7–16): the
+# expressions of two indexes on ``Worker`` (migration registry 0007).
+NIK_HEAD = Substr("nik", 1, 12)
+NIK_TAIL = Substr("nik", 7, 10)
+_FUNDED = (WorkerStatus.REGISTERED, WorkerStatus.VERIFIED)
+_COLUMNS = (
+    "id", "nik", "kk_number", "name_normalized", "full_name", "birth_date", "sex",
+    "village_id", "district_id", "phone", "status", "inactive_reason", "village__name",
+    "district__name",
+)  # fmt: skip
+# (birth date, district) pairs per query in an import chunk: each is an index seek; more per
+# statement would run into SQLite's limit on the depth of an expression.
+_PAIRS_PER_QUERY = 400
+# Workers from which the registry's size says how common a name is (see ``_name_frequency``).
+NAME_FREQUENCY_FROM = 20_000
+
+
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    """A worker who may be the person being registered. Outside the user's area only the
+    district, score and level are filled in."""
+
+    worker_id: int
+    in_scope: bool
+    district_name: str
+    score: float  # the probability that both are one person, in percent
+    match_weight: float
+    level: MatchLevel
+    evidence: tuple[Evidence, ...]
+    status: str
+    inactive_reason: str = ""
+    full_name: str = ""
+    village_name: str = ""
+    birth_date: dt.date | None = None
+    nik_masked: str = ""
+
+    @property
+    def is_duplicate(self) -> bool:
+        return self.level == MatchLevel.DUPLICATE
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in _FUNDED
+
+    @property
+    def status_label(self) -> str:
+        if self.status == WorkerStatus.INACTIVE and self.inactive_reason:
+            return str(InactiveReason(self.inactive_reason).label)
+        return str(WorkerStatus(self.status).label)
+
+    @property
+    def reasons(self) -> list[str]:
+        """What makes the two look like one person, strongest first, in short phrases."""
+        supporting = sorted((e for e in self.evidence if e.weight > 0), key=lambda e: -e.weight)
+        return [evidence_phrase(e) for e in supporting]
+
+    def short_text(self) -> str:
+        """One line for an import report: who (masked by scope), the score and the level."""
+        score = f"{self.score:.1f}".replace(".", ",")
+        if not self.in_scope:
+            who = f"pekerja di Kecamatan {self.district_name} (ID {self.worker_id})"
+        else:
+            who = f"{self.full_name} (ID {self.worker_id}, {self.village_name})"
+        return f"kemungkinan duplikat dari {who}, skor {score}%"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The API's view of the candidate, masked by scope."""
+        body: dict[str, Any] = {
+            "worker_id": self.worker_id,
+            "in_scope": self.in_scope,
+            "district": self.district_name,
+            "score": self.score,
+            "match_weight": self.match_weight,
+            "level": str(self.level),
+            "status": self.status,
+            "reasons": self.reasons,
+            "evidence": [
+                {"field": e.field, "level": e.level, "weight": e.weight} for e in self.evidence
+            ],
+        }
+        if self.in_scope:
+            body |= {
+                "full_name": self.full_name,
+                "village": self.village_name,
+                "birth_date": self.birth_date,
+                "nik_masked": self.nik_masked,
+            }
+        return body
+
+
+def possible_duplicates(
+    *, user: User, values: dict[str, Any], exclude_id: int | None = None, limit: int = 5
+) -> list[PossibleDuplicate]:
+    """Workers who may be the person ``values`` describe, best first (at most ``limit``).
+
+    ``values`` are a worker's values as typed or cleaned (any of them may be missing): the
+    NIK, full name, birth date, sex, village (a code or a region), KK number and phone. A
+    worker with the same NIK is not a candidate: that is the same record, reported by the
+    NIK check itself."""
+    require(user, Capability.EDIT_WORKERS)
+    record = check_record(values)
+    if not is_checkable(record):
+        return []
+    rows = _candidate_rows(record, exclude_id=exclude_id)
+    found = _scored(record, rows, frequency=_name_frequency(record, rows))
+    return _described(user, found)[:limit]
+
+
+def is_checkable(record: LinkageRecord) -> bool:
+    """A NIK, or a name with a birth date: less than that matches too many to mean much."""
+    return bool(clean_nik(record.nik) or (record.name_normalized and record.birth_date))
+
+
+def check_record(values: dict[str, Any], *, id: int = 0) -> LinkageRecord:
+    """The record being registered as the linkage sees it (``id`` 0: not saved yet)."""
+    village = values.get("village")
+    village_code = village.code if isinstance(village, Region) else str(village or "").strip()
+    name = values.get("name_normalized") or normalize_name(str(values.get("full_name") or ""))
+    birth_date = values.get("birth_date")
+    return LinkageRecord(
+        id=id,
+        nik=validation.digits_only(str(values.get("nik") or "")),
+        kk_number=validation.digits_only(str(values.get("kk_number") or "")),
+        name_normalized=name,
+        full_name=str(values.get("full_name") or ""),
+        birth_date=birth_date if isinstance(birth_date, dt.date) else None,
+        sex=str(values.get("sex") or ""),
+        village_id=village_code,
+        district_id=village_code.rsplit(".", 1)[0] if village_code.count(".") == 3 else "",
+        phone=_phone(values.get("phone")),
+    )
+
+
+def _phone(value: Any) -> str:
+    try:
+        return validation.check_phone(str(value or ""))
+    except ValidationError:
+        return ""
+
+
+# -- finding candidates --------------------------------------------------------------------
+
+
+def _workers() -> QuerySet[Worker]:
+    return Worker.objects.exclude(
+        status=WorkerStatus.INACTIVE, inactive_reason=InactiveReason.DUPLICATE
+    ).order_by()
+
+
+def _candidate_rows(record: LinkageRecord, *, exclude_id: int | None) -> list[dict]:
+    """Workers sharing a blocking key with ``record``: one query for the keys the worker
+    table indexes, one through the name index."""
+    keys = []
+    nik = clean_nik(record.nik)
+    if nik:
+        keys += [Q(nik_head=nik[:12]), Q(nik_tail=nik[6:])]
+    if record.birth_date:
+        # Both "birth date + district" and "longest name word + birth date": the few
+        # workers born that day are sorted out in Python (``shares_blocking_key``).
+        keys.append(Q(birth_date=record.birth_date))
+    keys += _household_keys([record])
+    rows = []
+    if keys:
+        workers = _workers().alias(nik_head=NIK_HEAD, nik_tail=NIK_TAIL)
+        rows = list(workers.filter(reduce(or_, keys)).values(*_COLUMNS))
+    core = name_core(record.name_normalized)
+    if core and record.birth_date:
+        year = record.birth_date.year
+        tokens = WorkerNameToken.objects.filter(token=name_key(core)[:TOKEN_LENGTH])
+        rows += (
+            _workers()
+            .filter(
+                pk__in=tokens.values("worker_id"),
+                birth_date__gte=dt.date(year, 1, 1),
+                birth_date__lte=dt.date(year, 12, 31),
+            )
+            .values(*_COLUMNS)
+        )
+    unique = {row["id"]: row for row in rows if row["id"] != exclude_id}
+    return [
+        row
+        for row in unique.values()
+        if not (nik and row["nik"] == nik) and shares_blocking_key(record, _record(row))
+    ]
+
+
+def _household_keys(records: Iterable[LinkageRecord]) -> list[Q]:
+    phones = {r.phone for r in records if r.phone}
+    kks = {r.kk_number for r in records if clean_nik(r.kk_number)}
+    keys = []
+    if phones:
+        # The phone index covers the funded workers only (it serves the quality worklists).
+        keys.append(Q(phone__in=phones, status__in=_FUNDED) & ~Q(phone=""))
+    if kks:
+        keys.append(Q(kk_number__in=kks))
+    return keys
+
+
+def shares_blocking_key(a: LinkageRecord, b: LinkageRecord) -> bool:
+    """Whether the batch would compare the two (``BLOCKING_RULES``, less the one about the
+    NIK's region, serial and birth year)."""
+    nik_a, nik_b = clean_nik(a.nik), clean_nik(b.nik)
+    if nik_a and nik_b and (nik_a[:12] == nik_b[:12] or nik_a[6:] == nik_b[6:]):
+        return True
+    if a.birth_date and a.birth_date == b.birth_date and a.district_id == b.district_id:
+        return True
+    core_a, core_b = name_core(a.name_normalized), name_core(b.name_normalized)
+    if a.birth_date and b.birth_date and core_a:
+        if core_a == core_b and a.birth_date.year == b.birth_date.year:
+            return True
+        if a.birth_date == b.birth_date and name_key(core_a) == name_key(core_b):
+            return True
+    if a.phone and a.phone == b.phone:
+        return True
+    return bool(clean_nik(a.kk_number) and a.kk_number == b.kk_number)
+
+
+def _record(row: dict, *, frequency: float | None = None) -> LinkageRecord:
+    return LinkageRecord(
+        id=row["id"],
+        nik=row["nik"],
+        kk_number=row["kk_number"],
+        name_normalized=row["name_normalized"],
+        full_name=row["full_name"],
+        birth_date=row["birth_date"],
+        sex=row["sex"],
+        village_id=row["village_id"],
+        district_id=row["district_id"],
+        phone=row["phone"],
+        name_frequency=frequency,
+    )
+
+
+def _name_frequency(record: LinkageRecord, rows: list[dict]) -> float | None:
+    """How common the record's name is, as the batch's term-frequency adjustment reads it
+    (see ``linkage.records.relative_name_frequencies``), when a candidate has the very same
+    name (the only level the adjustment touches).
+
+    Counting exactly costs one index range (the name index). The registry's size is taken
+    from the highest worker id (workers are deactivated, not deleted), and the chance that
+    two random workers share a name from the model (the "same name" level's u probability,
+    estimated on a registry of Kukar's names) rather than from a scan of every name. That
+    estimate holds for a registry of some size only: in a small one every name is "common",
+    so there the name gets neither bonus nor penalty (``None``)."""
+    name = record.name_normalized
+    if not name or not any(row["name_normalized"] == name for row in rows):
+        return None
+    size = (Worker.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    if size < NAME_FREQUENCY_FROM:
+        return None
+    count = Worker.objects.filter(name_normalized=name).count() + 1
+    return count / size / shipped_model().same_name_u()
+
+
+# -- scoring and describing ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Found:
+    row: dict
+    score: Any  # ScoredPair
+
+
+def _scored(record: LinkageRecord, rows: list[dict], *, frequency: float | None) -> list[_Found]:
+    found = []
+    for row in rows:
+        same_name = frequency if row["name_normalized"] == record.name_normalized else None
+        candidate = _record(row, frequency=same_name)
+        scored = score_pair(_with_frequency(record, same_name), candidate)
+        if scored is not None:
+            found.append(_Found(row, scored))
+    return sorted(found, key=lambda f: (-f.score.match_weight, f.row["id"]))
+
+
+def _with_frequency(record: LinkageRecord, frequency: float | None) -> LinkageRecord:
+    if record.name_frequency == frequency:
+        return record
+    return LinkageRecord(**{**record.__dict__, "name_frequency": frequency})
+
+
+def _described(user: User, found: list[_Found]) -> list[PossibleDuplicate]:
+    visible = _visible(user)
+    return [_duplicate(f.row, f.score, in_scope=visible(f.row)) for f in found]
+
+
+def _visible(user: User):
+    """Whether a worker row lies in the user's area (as ``accounts.scope.area_scope``)."""
+    area = user.area if user.area_id else None
+    if area is not None and area.level == Region.Level.VILLAGE:
+        return lambda row: row["village_id"] == area.code
+    if area is not None and area.level == Region.Level.DISTRICT:
+        return lambda row: row["district_id"] == area.code
+    return lambda row: True
+
+
+def _duplicate(row: dict, scored, *, in_scope: bool) -> PossibleDuplicate:
+    common = dict(
+        worker_id=row["id"],
+        in_scope=in_scope,
+        district_name=row["district__name"] or "",
+        score=round(100 * scored.probability, 1),
+        match_weight=scored.match_weight,
+        level=scored.level,
+        evidence=scored.evidence,
+        status=row["status"],
+        inactive_reason=row["inactive_reason"],
+    )
+    if not in_scope:
+        return PossibleDuplicate(**common)
+    return PossibleDuplicate(
+        **common,
+        full_name=row["full_name"],
+        village_name=row["village__name"] or "",
+        birth_date=row["birth_date"],
+        nik_masked=mask_identity_number(row["nik"]),
+    )
+
+
+def audit_summary(candidates: list[PossibleDuplicate]) -> list[list]:
+    """`[[worker id, score], …]`, as the registration's audit event records them."""
+    return [[c.worker_id, c.score] for c in candidates]
+
+
+# -- an import chunk -----------------------------------------------------------------------
+
+
+def duplicates_of_rows(
+    *, user: User, rows: dict[int, dict[str, Any]]
+) -> dict[int, list[PossibleDuplicate]]:
+    """For an import chunk (cleaned values of new workers by row number): each row's possible
+    duplicates in the registry, best first, in a handful of queries for the whole chunk.
+
+    The keys are the NIK's two halves, birth date + district, phone and KK. The name keys
+    ("same name core + birth year", "longest word + birth date") are left to the batch run:
+    looked up for thousands of rows at once they match most of the registry's names."""
+    records = {number: check_record(values, id=-number) for number, values in rows.items()}
+    if not records:
+        return {}
+    by_key = _index_rows(_chunk_candidate_rows(list(records.values())))
+    visible = _visible(user)
+    result: dict[int, list[PossibleDuplicate]] = {}
+    for number, record in records.items():
+        rows_found = {row["id"]: row for row in _rows_for(record, by_key)}
+        nik = clean_nik(record.nik)
+        found = _scored(
+            record,
+            [r for r in rows_found.values() if not (nik and r["nik"] == nik)],
+            frequency=None,
+        )
+        if found:
+            result[number] = [_duplicate(f.row, f.score, in_scope=visible(f.row)) for f in found]
+    return result
+
+
+def _chunk_candidate_rows(records: list[LinkageRecord]) -> list[dict]:
+    niks = [nik for r in records if (nik := clean_nik(r.nik))]
+    keys = []
+    if niks:
+        keys += [Q(nik_head__in={n[:12] for n in niks}), Q(nik_tail__in={n[6:] for n in niks})]
+    keys += _household_keys(records)
+    workers = _workers().alias(nik_head=NIK_HEAD, nik_tail=NIK_TAIL)
+    rows = list(workers.filter(reduce(or_, keys)).values(*_COLUMNS)) if keys else []
+    pairs = sorted({(r.birth_date, r.district_id) for r in records if r.birth_date})
+    for batch in _batches(pairs, _PAIRS_PER_QUERY):
+        born = reduce(or_, (Q(birth_date=day, district_id=district) for day, district in batch))
+        rows += _workers().filter(born).values(*_COLUMNS)
+    return rows
+
+
+def _batches(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _keys(record: LinkageRecord) -> Iterator[tuple]:
+    nik = clean_nik(record.nik)
+    if nik:
+        yield ("head", nik[:12])
+        yield ("tail", nik[6:])
+    if record.birth_date:
+        yield ("born", record.birth_date, record.district_id)
+    if record.phone:
+        yield ("phone", record.phone)
+    if clean_nik(record.kk_number):
+        yield ("kk", record.kk_number)
+
+
+def _index_rows(rows: list[dict]) -> dict[tuple, list[dict]]:
+    by_key: dict[tuple, list[dict]] = {}
+    for row in rows:
+        record = _record(row)
+        keys = set(_keys(record))
+        if row["status"] not in _FUNDED:  # as the phone index: funded workers only
+            keys = {key for key in keys if key[0] != "phone"}
+        for key in keys:
+            by_key.setdefault(key, []).append(row)
+    return by_key
+
+
+def _rows_for(record: LinkageRecord, by_key: dict[tuple, list[dict]]) -> Iterator[dict]:
+    for key in _keys(record):
+        yield from by_key.get(key, [])
+
+
+# -- the evidence in words -----------------------------------------------------------------
+
+# The linkage's comparison levels (``linkage.comparisons``) that speak for "same person", as
+# an operator reads them; a level missing here is shown by its own label.
+_PHRASES = {
+    "same NIK": _("same NIK"),
+    "one digit of the NIK's birth date differs, same birth date": _(
+        "NIK one digit off in its date part, same birth date"
+    ),
+    "one digit of the NIK's region differs, same birth date": _(
+        "NIK one digit off in its region part, same birth date"
+    ),
+    "two neighbouring NIK digits swapped": _("two neighbouring NIK digits swapped"),
+    "one digit of the NIK's serial differs, same birth date": _(
+        "NIK one digit off in its serial, same birth date"
+    ),
+    "last digit of the NIK differs, same birth date": _("last NIK digit differs, same birth date"),
+    "two NIK digits differ, same birth date": _("two NIK digits differ, same birth date"),
+    "same NIK region and birth date, other serial": _(
+        "NIK of the same region and birth date, same birth date"
+    ),
+    "NIK one or two digits off, birth date slightly different": _(
+        "NIK one or two digits off, birth date nearly the same"
+    ),
+    "other NIK, same birth date": _("same birth date"),
+    "other NIK, birth date slightly different": _("birth date nearly the same"),
+    "same name": _("same name"),
+    "same name apart from Muhammad, Siti or an initial": _(
+        "same name apart from Muhammad, Siti or an initial"
+    ),
+    "spelt almost the same": _("name spelt almost the same"),
+    "one name has a word the other lacks": _("one name has a word the other lacks"),
+    "a one-word name is a word of the other": _("a one-word name is part of the other"),
+    "each word of one name is like a word of the other": _("name words spelt alike"),
+    "similar spelling": _("similar name"),
+    "same village": _("same village"),
+    "same district, other village": _("same district"),
+    "same family card and phone": _("same family card and phone"),
+    "same family card": _("same family card"),
+    "family card one digit off": _("family card one digit off"),
+    "same phone": _("same phone"),
+}
+_FIELD_PHRASES = {"sex": _("same sex")}
+
+
+def evidence_phrase(evidence: Evidence) -> str:
+    if evidence.field in _FIELD_PHRASES:
+        return str(_FIELD_PHRASES[evidence.field])
+    phrase = _PHRASES.get(evidence.level)
+    return str(phrase) if phrase is not None else gettext(evidence.level)
+
+
+def describe_for_operator(candidate: PossibleDuplicate) -> str:
+    """A sentence for a page: the worker (or district) and when they were born."""
+    if not candidate.in_scope:
+        return gettext("A possible duplicate in Kecamatan %(district)s") % {
+            "district": candidate.district_name
+        }
+    return f"{candidate.full_name}, {candidate.village_name}, {format_date(candidate.birth_date)}"
