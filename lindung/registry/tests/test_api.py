@@ -616,11 +616,13 @@ def test_sectors_lists_the_active_sectors(api_as, leader):
     assert set(response.json()[0]) == {"code", "name", "name_en"}
 
 
-def test_openapi_document_loads_without_signing_in_and_lists_every_path(client):
+def test_openapi_document_loads_without_signing_in_and_lists_the_registry_paths(client):
     response = client.get(f"{API}/openapi.json")
     assert response.status_code == 200
     schema = response.json()
-    assert set(schema["paths"]) == {
+    # The other apps' paths are checked by their own tests.
+    assert all(path.startswith(f"{API}/") for path in schema["paths"])
+    assert set(schema["paths"]) >= {
         f"{API}/workers",
         f"{API}/workers/{{worker_id}}",
         f"{API}/workers/{{worker_id}}/status",
