@@ -10,6 +10,7 @@ urlpatterns = [
     path("imports/", include("lindung.imports.urls")),
     path("duplicates/", include("lindung.dedup.urls")),
     path("quality/", include("lindung.quality.urls")),
+    path("programs/", include("lindung.programs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

@@ -16,11 +16,19 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from lindung.core.exceptions import DomainError
 from lindung.core.formatting import format_money, format_number
-from lindung.programs.models import FunderKind, FundingBudget, FundingShare, FundingSource, Program
+from lindung.programs.models import (
+    FunderKind,
+    FundingBudget,
+    FundingShare,
+    FundingSource,
+    Program,
+    RateVersion,
+)
 from lindung.programs.rates import monthly_contribution, rate_versions_for, split_by_shares
 
 
@@ -71,9 +79,14 @@ class ShareRule:
         return {share.funding_source.kind for share in self.shares}
 
 
-def share_rules(program: Program) -> dict[str | None, ShareRule]:
+def share_rules(
+    program: Program, shares: Iterable[FundingShare] | None = None
+) -> dict[str | None, ShareRule]:
+    """The programme's rules by area code; ``shares`` when they are already loaded."""
+    if shares is None:
+        shares = program.shares.select_related("funding_source", "area")
     by_area: dict[str | None, list[FundingShare]] = defaultdict(list)
-    for share in program.shares.select_related("funding_source", "area"):
+    for share in shares:
         by_area[share.area_id].append(share)
     return {
         area: ShareRule(area, tuple(sorted(shares, key=lambda s: (-s.percent, s.pk))))
@@ -102,11 +115,18 @@ class ProgramCosting:
     """Prices a programme's headcounts for one fiscal year: its rates are read once and
     each (share rule, month) is priced once, however many areas share it."""
 
-    def __init__(self, program: Program, fiscal_year: int) -> None:
+    def __init__(
+        self,
+        program: Program,
+        fiscal_year: int,
+        *,
+        versions: list[RateVersion] | None = None,
+        shares: Iterable[FundingShare] | None = None,
+    ) -> None:
         self.program = program
         self.fiscal_year = fiscal_year
-        self.versions = rate_versions_for(program)
-        self.rules = share_rules(program)
+        self.versions = rate_versions_for(program) if versions is None else versions
+        self.rules = share_rules(program, shares)
         self._priced: dict[tuple[str | None, int], list[tuple[FundingSource, int]]] = {}
 
     def funder_amounts(self, area_code: str, month: int) -> list[tuple[FundingSource, int]]:
@@ -234,13 +254,31 @@ def _costs_in_other_programs(
     """A funder's budget is for all the programmes it pays into: count the others too."""
     totals: dict[int, FunderCost] = defaultdict(FunderCost)
     wanted = {funder.pk for funder in funders}
-    others = (
-        Program.objects.filter(shares__funding_source__in=wanted).exclude(pk=program.pk).distinct()
+    others = [
+        other
+        for other in Program.objects.filter(shares__funding_source__in=wanted)
+        .exclude(pk=program.pk)
+        .distinct()
+        .prefetch_related(
+            Prefetch("shares", FundingShare.objects.select_related("funding_source", "area"))
+        )
+        if other.runs_in(fiscal_year)
+    ]
+    if not others:
+        return totals
+    versions = list(
+        RateVersion.objects.filter(Q(program=None) | Q(program__in=others)).order_by(
+            "valid_from", "id"
+        )
     )
     for other in others:
-        if not other.runs_in(fiscal_year):
-            continue
-        costs = ProgramCosting(other, fiscal_year).costs(members.headcounts(other, fiscal_year))
+        costing = ProgramCosting(
+            other,
+            fiscal_year,
+            versions=[v for v in versions if v.program_id in (None, other.pk)],
+            shares=other.shares.all(),
+        )
+        costs = costing.costs(members.headcounts(other, fiscal_year))
         for funder_id, cost in costs.items():
             if funder_id in wanted:
                 totals[funder_id].committed += cost.committed

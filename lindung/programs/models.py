@@ -222,6 +222,10 @@ class RateVersion(models.Model):
     def applies_to(self, payer_kind: str) -> bool:
         return not self.payer_kinds or payer_kind in self.payer_kinds
 
+    @property
+    def payer_labels(self) -> list[str]:
+        return [str(FunderKind(kind).label) for kind in self.payer_kinds if kind in FunderKind]
+
 
 class FundingShare(models.Model):
     """One funder's percentage of each member's monthly contribution in a programme.
