@@ -31,10 +31,12 @@ from django.utils.translation import gettext_lazy as _
 
 from lindung.accounts.models import User
 from lindung.accounts.permissions import Capability, require
+from lindung.core.exceptions import DomainError
 from lindung.core.formatting import format_date, mask_identity_number
 from lindung.dedup.linkage import LinkageRecord, score_pair
 from lindung.dedup.linkage.model import shipped_model
 from lindung.dedup.linkage.records import clean_nik, name_core, name_key
+from lindung.dedup.models import Level
 from lindung.dedup.pairs import Evidence, MatchLevel
 from lindung.regions.models import Region
 from lindung.registry import validation
@@ -47,6 +49,10 @@ from lindung.registry.names import normalize_name
 NIK_HEAD = Substr("nik", 1, 12)
 NIK_TAIL = Substr("nik", 7, 10)
 _FUNDED = (WorkerStatus.REGISTERED, WorkerStatus.VERIFIED)
+# The values of a worker the check reads (``village`` as a code or a region).
+CHECKED_FIELDS = (
+    "nik", "full_name", "name_normalized", "birth_date", "sex", "village", "kk_number", "phone",
+)  # fmt: skip
 _COLUMNS = (
     "id", "nik", "kk_number", "name_normalized", "full_name", "birth_date", "sex",
     "village_id", "district_id", "phone", "status", "inactive_reason", "village__name",
@@ -85,6 +91,10 @@ class PossibleDuplicate:
     @property
     def is_active(self) -> bool:
         return self.status in _FUNDED
+
+    @property
+    def level_label(self) -> str:
+        return str(Level(self.level).label)
 
     @property
     def status_label(self) -> str:
@@ -130,6 +140,20 @@ class PossibleDuplicate:
                 "nik_masked": self.nik_masked,
             }
         return body
+
+
+class DuplicateSuspected(DomainError):
+    """A registration refused because the registry already holds, almost surely, the same
+    person; the user may confirm that it is someone else and save again."""
+
+    def __init__(self, candidates: list[PossibleDuplicate]) -> None:
+        super().__init__(
+            gettext(
+                "This person may already be registered. Check the possible duplicates and "
+                "confirm that this is a different person to save."
+            )
+        )
+        self.candidates = candidates
 
 
 def possible_duplicates(

@@ -8,12 +8,23 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from lindung.accounts.api_auth import ApiRequest
-from lindung.core.api_schemas import ERROR_RESPONSES
+from lindung.core.api_schemas import ERROR_RESPONSES, ErrorOut
+from lindung.core.exceptions import DomainError
 from lindung.core.pagination import CappedPaginator
+from lindung.dedup.check import (
+    CHECKED_FIELDS,
+    DuplicateSuspected,
+    PossibleDuplicate,
+    possible_duplicates,
+)
 from lindung.regions.selectors import normalize_code
 from lindung.registry.schemas import (
+    CheckOut,
+    DuplicateRefusalOut,
     SectorOut,
     StatusChangeIn,
+    WorkerCheckIn,
+    WorkerCreatedOut,
     WorkerDetailOut,
     WorkerIn,
     WorkerPage,
@@ -88,11 +99,47 @@ def list_workers(request: ApiRequest, query: Query[WorkerQuery]):
     }
 
 
-@router.post("/workers", response={201: WorkerDetailOut, **ERROR_RESPONSES})
+@router.post(
+    "/workers",
+    response={201: WorkerCreatedOut, **ERROR_RESPONSES, 409: DuplicateRefusalOut | ErrorOut},
+)
 def create_worker(request: ApiRequest, payload: WorkerIn):
-    """Register a worker (and heirs) with status `registered`."""
-    worker = register_worker(actor=request.auth, data=payload.to_input())
-    return Status(201, _detail(request, worker.pk, reveal=False))
+    """Register a worker (and heirs) with status `registered`.
+
+    The registry is searched for the same person first (as `POST /workers/check`). When a
+    worker is almost surely the same person (level `duplicate`), the registration is refused
+    with 409 and the candidates, unless `confirmed_not_duplicate` is true; the candidates
+    found and the confirmation are recorded in the audit trail. Candidates below that level
+    do not stop the registration and are returned in `possible_duplicates`."""
+    try:
+        worker = register_worker(
+            actor=request.auth,
+            data=payload.to_input(),
+            check_duplicates=True,
+            confirmed_not_duplicate=payload.confirmed_not_duplicate,
+        )
+    except DuplicateSuspected as error:
+        return Status(409, {"detail": error.message, "candidates": _candidates(error.candidates)})
+    # As saved: the birth date and sex may have come from the NIK.
+    saved = {field: getattr(worker, field) for field in CHECKED_FIELDS}
+    found = possible_duplicates(user=request.auth, values=saved, exclude_id=worker.pk)
+    body = _detail(request, worker.pk, reveal=False)
+    return Status(201, body | {"possible_duplicates": _candidates(found, exclude_id=worker.pk)})
+
+
+@router.post("/workers/check", response={200: CheckOut, **ERROR_RESPONSES})
+def check_worker(request: ApiRequest, payload: WorkerCheckIn):
+    """Workers already in the registry who may be the person described, before registering
+    (best first, at most five). Needs a NIK, or a full name with a birth date. Workers
+    outside your area are found too but shown only by district, score and level."""
+    if not payload.nik.strip() and not (payload.full_name.strip() and payload.birth_date):
+        raise DomainError("Isi NIK, atau nama lengkap dengan tanggal lahir, untuk memeriksa.")
+    found = possible_duplicates(user=request.auth, values=payload.check_values())
+    return {"candidates": _candidates(found)}
+
+
+def _candidates(found: list[PossibleDuplicate], *, exclude_id: int | None = None) -> list[dict]:
+    return [candidate.as_dict() for candidate in found if candidate.worker_id != exclude_id]
 
 
 @router.get("/workers/{worker_id}", response={200: WorkerDetailOut, **ERROR_RESPONSES})

@@ -131,6 +131,10 @@ class WorkerForm(forms.Form):
         label=_("Legal basis"), required=False, widget=forms.Select(choices=LegalBasis.choices)
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Asked for only when the registry holds a worker almost surely the same person.
+    confirmed_not_duplicate = forms.BooleanField(
+        label=_("I checked: this is a different person"), required=False
+    )
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)

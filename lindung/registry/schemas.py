@@ -80,12 +80,33 @@ class WorkerIn(StrictInput):
     source_ref: str = ""
     legal_basis: str = _choice(LegalBasis, default=LegalBasis.PUBLIC_TASK.value)
     heirs: list[HeirIn] = []
+    confirmed_not_duplicate: bool = Field(
+        False,
+        description="Set after checking that a possible duplicate at the `duplicate` level "
+        "is another person; without it such a registration is refused with 409.",
+    )
 
     def to_input(self) -> WorkerInput:
-        values = self.model_dump(exclude={"heirs", "village_code"})
+        values = self.model_dump(exclude={"heirs", "village_code", "confirmed_not_duplicate"})
         return WorkerInput(
             **values, village=self.village_code, heirs=[heir.to_input() for heir in self.heirs]
         )
+
+
+class WorkerCheckIn(WorkerIn):
+    """A worker as it would be registered; only what the check needs is required: a NIK, or
+    a full name with a birth date."""
+
+    nik: str = Field("", description="16 digits; separators are ignored.")
+    full_name: str = ""
+    village_code: str = Field("", description="Kemendagri village code, e.g. 64.02.06.1001.")
+
+    def check_values(self) -> dict[str, Any]:
+        return {
+            "nik": self.nik, "full_name": self.full_name, "birth_date": self.birth_date,
+            "sex": self.sex, "village": self.village_code, "kk_number": self.kk_number,
+            "phone": self.phone,
+        }  # fmt: skip
 
 
 class WorkerPatch(StrictInput):
@@ -177,6 +198,47 @@ class WorkerOut(Schema):
 
 class WorkerDetailOut(WorkerOut):
     heirs: list[HeirOut]
+
+
+class EvidenceOut(Schema):
+    field: str
+    level: str
+    weight: float = Field(description="Match weight (log2 Bayes factor); positive: same person.")
+
+
+class CandidateOut(Schema):
+    """A worker who may be the same person. Outside the caller's area only the district,
+    score and level are given."""
+
+    worker_id: int
+    in_scope: bool
+    district: str
+    score: float = Field(description="Probability of being the same person, in percent.")
+    match_weight: float
+    level: str = Field(json_schema_extra={"enum": ["duplicate", "possible"]})
+    status: str = Field(description="The worker's status: an inactive one is shown too.")
+    reasons: list[str] = Field(description="What makes them alike, strongest first.")
+    evidence: list[EvidenceOut]
+    full_name: str | None = None
+    village: str | None = None
+    birth_date: dt.date | None = None
+    nik_masked: str | None = None
+
+
+class CheckOut(Schema):
+    candidates: list[CandidateOut] = Field(description="Best first, at most five.")
+
+
+class WorkerCreatedOut(WorkerDetailOut):
+    possible_duplicates: list[CandidateOut] = Field(
+        description="Possible duplicates found when registering (confirmed or below the "
+        "`duplicate` level)."
+    )
+
+
+class DuplicateRefusalOut(Schema):
+    detail: str
+    candidates: list[CandidateOut]
 
 
 class WorkerPage(Schema):

@@ -14,6 +14,7 @@ from lindung.accounts.permissions import Capability, require
 from lindung.audit.services import record_event
 from lindung.core.exceptions import ConcurrentEdit, DomainError
 from lindung.core.formatting import format_datetime
+from lindung.dedup.check import DuplicateSuspected, audit_summary, possible_duplicates
 from lindung.registry.cleaning import clean_heirs, clean_worker_values
 from lindung.registry.inputs import EDITABLE_FIELDS, HeirInput, WorkerInput
 from lindung.registry.models import (
@@ -39,12 +40,26 @@ STATUS_TRANSITIONS: dict[tuple[str, str], Capability] = {
 _AUDITED_FLAGS = ("birth_date_mismatch", "sex_mismatch")
 
 
-def register_worker(*, actor: User, data: WorkerInput) -> Worker:
-    """Add a worker (and heirs) to the registry with status `registered`."""
+def register_worker(
+    *,
+    actor: User,
+    data: WorkerInput,
+    check_duplicates: bool = False,
+    confirmed_not_duplicate: bool = False,
+) -> Worker:
+    """Add a worker (and heirs) to the registry with status `registered`.
+
+    With ``check_duplicates`` (the form and the API), the registry is searched for the same
+    person first (``dedup.check``). A candidate at the "duplicate" level refuses the
+    registration with ``DuplicateSuspected`` unless the user ``confirmed_not_duplicate``;
+    the candidates found, and the confirmation, go into the audit event."""
     require(actor, Capability.EDIT_WORKERS)
     values = {field: getattr(data, field) for field in EDITABLE_FIELDS}
     cleaned, cleaned_heirs = _clean(values, data.heirs, actor=actor)
     heirs = cleaned_heirs or []
+    context = {}
+    if check_duplicates:
+        context = _duplicate_context(actor, cleaned, confirmed=confirmed_not_duplicate)
     now = timezone.now()
     with transaction.atomic():
         worker = Worker.objects.create(
@@ -75,8 +90,21 @@ def register_worker(*, actor: User, data: WorkerInput) -> Worker:
                 if value not in ("", None, False)
             }
             | ({"heirs": [None, _heir_summaries(heirs)]} if heirs else {}),
+            context=context,
         )
     return worker
+
+
+def _duplicate_context(actor: User, cleaned: dict, *, confirmed: bool) -> dict:
+    candidates = possible_duplicates(user=actor, values=cleaned)
+    if any(candidate.is_duplicate for candidate in candidates) and not confirmed:
+        raise DuplicateSuspected(candidates)
+    if not candidates:
+        return {}
+    return {
+        "possible_duplicates": audit_summary(candidates),
+        "confirmed_not_duplicate": confirmed,
+    }
 
 
 def update_worker(

@@ -10,6 +10,7 @@ urlpatterns = [
     re_path(r"^export\.(?P<file_format>csv|xlsx)$", lists.worker_export, name="worker_export"),
     path("new/", edit.worker_create, name="worker_create"),
     path("check-nik/", edit.worker_check_nik, name="worker_check_nik"),
+    path("check-duplicates/", edit.worker_check_duplicates, name="worker_check_duplicates"),
     path("<int:worker_id>/", detail.worker_detail, name="worker_detail"),
     path("<int:worker_id>/edit/", edit.worker_edit, name="worker_edit"),
     path("<int:worker_id>/status/", detail.worker_status, name="worker_status"),

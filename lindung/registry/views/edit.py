@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from lindung.accounts.permissions import Capability
 from lindung.core.exceptions import ConcurrentEdit
 from lindung.core.formatting import mask_identity_number, mask_phone
+from lindung.dedup.check import DuplicateSuspected, possible_duplicates
 from lindung.registry import validation
 from lindung.registry.cleaning import clean_worker_values
 from lindung.registry.forms import (
@@ -33,11 +34,18 @@ from lindung.registry.views.common import require_page, worker_page
 HEIR_PREFIX = "heirs"
 
 
-def _render_form(request, form, heirs, *, worker=None, concurrent_error: str = ""):
+def _render_form(request, form, heirs, *, worker=None, concurrent_error: str = "", duplicates=None):
     return render(
         request,
         "registry/worker_form.html",
-        {"form": form, "heirs": heirs, "worker": worker, "concurrent_error": concurrent_error},
+        {
+            "form": form,
+            "heirs": heirs,
+            "worker": worker,
+            "concurrent_error": concurrent_error,
+            "duplicates": duplicates or [],
+            "duplicates_checked": duplicates is not None,
+        },
     )
 
 
@@ -50,9 +58,17 @@ def worker_create(request):
     )
     if request.method == "POST" and form.is_valid() and heirs.is_valid():
         try:
-            worker = register_worker(actor=request.user, data=worker_input(form, heirs))
+            worker = register_worker(
+                actor=request.user,
+                data=worker_input(form, heirs),
+                check_duplicates=True,
+                confirmed_not_duplicate=form.cleaned_data["confirmed_not_duplicate"],
+            )
         except ValidationError as error:
             apply_service_errors(error, form, heirs)
+        except DuplicateSuspected as error:
+            form.add_error(None, error.message)
+            return _render_form(request, form, heirs, duplicates=error.candidates)
         else:
             messages.success(request, _("%(name)s is registered.") % {"name": worker.full_name})
             return redirect("registry:worker_detail", worker_id=worker.pk)
@@ -169,6 +185,28 @@ def worker_check_nik(request):
         request,
         "registry/partials/nik_check.html",
         {"errors": errors, "warnings": warnings, "checked": True},
+    )
+
+
+@worker_page
+@require_POST
+def worker_check_duplicates(request):
+    """The registration form's panel of workers already in the registry who may be the
+    person being typed in (``dedup.check``); refreshed as the identity fields change."""
+    require_page(request, Capability.EDIT_WORKERS)
+    values = {
+        field: request.POST.get(field, "").strip()
+        for field in ("nik", "full_name", "sex", "village", "kk_number", "phone")
+    }
+    values["birth_date"] = _date_or_none(request.POST.get("birth_date", ""))
+    return render(
+        request,
+        "dedup/check_panel.html",
+        {
+            "duplicates": possible_duplicates(user=request.user, values=values),
+            "duplicates_checked": True,
+            "confirmed": request.POST.get("confirmed_not_duplicate") == "on",
+        },
     )
 
 
