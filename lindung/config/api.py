@@ -17,6 +17,7 @@ from lindung.audit.api import router as audit_router
 from lindung.core.exceptions import ConcurrentEdit, DomainError, NotFound, PermissionDenied
 from lindung.dedup.api import router as dedup_router
 from lindung.imports.api import router as imports_router
+from lindung.programs.api import router as programs_router
 from lindung.quality.api import router as quality_router
 from lindung.regions.api import router as regions_router
 from lindung.registry.api import router as registry_router
@@ -39,6 +40,7 @@ api.add_router("/audit", audit_router)
 api.add_router("", imports_router)
 api.add_router("/duplicates", dedup_router)
 api.add_router("/quality", quality_router)
+api.add_router("", programs_router)
 
 # Service arguments whose API field has another name.
 API_FIELD_NAMES = {"village": "village_code"}
