@@ -154,10 +154,13 @@ def program_list(request):
 def program_detail(request, program_id: int):
     _require_reader(request)
     program = get_program_for_user(request.user, program_id)
+    rows = rate_rows(program)
+    shares = shares_for_user(request.user, program)
     context = {
         "program": program,
-        "rate_rows": rate_rows(program),
-        "shares": shares_for_user(request.user, program),
+        "rate_rows": rows,
+        "shares": shares,
+        "contribution": _contribution_today(program, rows, shares),
         "can_manage": has_capability(request.user, Capability.MANAGE_PROGRAMS),
     }
     if can_see_money(request.user):
@@ -165,6 +168,14 @@ def program_detail(request, program_id: int):
         if wants_partial(request):
             return render(request, "programs/partials/budget.html", context)
     return render(request, "programs/program_detail.html", context)
+
+
+def _contribution_today(program, rows, shares):
+    """What a member costs this month under the programme's default funders."""
+    payers = {share.funding_source.kind for share in shares if share.area_id is None}
+    versions = [row.version for row in rows]
+    rate = rate_in_effect(versions, on=timezone.localdate(), payer_kinds=payers)
+    return contribution_under(rate, program) if rate else None
 
 
 def _budget_context(request, program) -> dict:

@@ -45,6 +45,7 @@ def test_programme_page_shows_package_rates_shares_and_budget(signed_in, admin_u
     page = response.content.decode()
     assert response.status_code == 200
     assert "Rp1.000.000" in page and "Rp6.800" in page and "1 Juli 2015" in page
+    assert "<strong>Rp16.800</strong>" in page
     assert "PP 44/2015" in page
     assert 'data-funder="apbd-kukar"' in page and "Rp10.000.000.000" in page
 
@@ -187,3 +188,61 @@ def test_programme_pages_query_a_fixed_number_of_times(signed_in, admin_user, di
     assert funders_after == before[2] <= 6
     # The budget position counts every other programme its funders pay into, all at once.
     assert detail_after == before[1] + 2 <= 14
+
+
+def test_every_form_page_opens_for_an_administrator(signed_in, admin_user, program, apbd):
+    client = signed_in(admin_user)
+    urls = [
+        reverse("programs:program_create"),
+        reverse("programs:program_edit", args=[program.pk]),
+        reverse("programs:rate_add", args=[program.pk]),
+        reverse("programs:shares_edit", args=[program.pk]) + f"?area={LOA_KULU}",
+        reverse("programs:funding_source_create"),
+        reverse("programs:funding_source_edit", args=[apbd.pk]),
+        reverse("programs:funding_source_detail", args=[apbd.pk]),
+    ]
+
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+
+
+def test_choosing_an_area_swaps_the_share_fields_with_its_rule(
+    signed_in, admin_user, district_rules, csr
+):
+    response = signed_in(admin_user).get(
+        reverse("programs:shares_edit", args=[district_rules.pk]) + f"?area={LOA_KULU}",
+        headers={"HX-Request": "true"},
+    )
+
+    page = response.content.decode()
+    assert "<html" not in page
+    assert f'name="funder_{csr.pk}" value="50.00"' in page
+
+
+def test_an_edit_saved_by_someone_else_in_between_is_shown_back(signed_in, admin_user, program):
+    data = {
+        "name": "Nama Baru",
+        "owning_office": "Dinas Sosial",
+        "first_fiscal_year": "2025",
+        "reported_income": "1000000",
+        "version": "0",
+    }
+
+    response = signed_in(admin_user).post(reverse("programs:program_edit", args=[program.pk]), data)
+
+    assert 'id="concurrent-edit"' in response.content.decode()
+    program.refresh_from_db()
+    assert program.name == "Perlindungan Pekerja Rentan Kukar"
+
+
+def test_village_operator_sees_programmes_read_only(signed_in, village_operator, program):
+    client = signed_in(village_operator)
+
+    assert client.get(reverse("programs:program_list")).status_code == 200
+    assert client.get(reverse("programs:program_create")).status_code == 403
+    response = client.post(
+        reverse("programs:program_edit", args=[program.pk]), {"name": "X", "version": "1"}
+    )
+    assert response.status_code == 403
+    program.refresh_from_db()
+    assert program.name == "Perlindungan Pekerja Rentan Kukar"
