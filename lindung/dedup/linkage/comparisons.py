@@ -80,6 +80,9 @@ class Cond:
             f"({self.sql}) AND ({other.sql})", lambda a, b: self.test(a, b) and other.test(a, b)
         )
 
+    def __invert__(self) -> "Cond":
+        return Cond(f"NOT coalesce({self.sql}, FALSE)", lambda a, b: not self.test(a, b))
+
     def __or__(self, other: "Cond") -> "Cond":
         return Cond(
             f"({self.sql}) OR ({other.sql})", lambda a, b: self.test(a, b) or other.test(a, b)
@@ -206,6 +209,36 @@ _BIRTH_NEAR = Cond(
 )
 
 
+def nik_fits_birth(nik: str | None, born: dt.date | None, sex: str | None) -> bool:
+    """The NIK's date part is the declared birth date (day + 40 for a woman)."""
+    if nik is None or born is None:
+        return False
+    day = born.day + (40 if sex == "F" else 0)
+    return nik[6:12] == f"{day:02d}{born:%m%y}"
+
+
+# Two people born a few days or months apart have NIKs that differ just as their birth
+# dates do; a person registered twice with a slip in each has a NIK that no longer fits.
+_BOTH_FIT = Cond(
+    "nik_fits_birth_l AND nik_fits_birth_r",
+    lambda a, b: (
+        nik_fits_birth(a.nik, a.birth_date, a.sex) and nik_fits_birth(b.nik, b.birth_date, b.sex)
+    ),
+)
+
+
+# Most people's NIK was issued in the district they live in: two workers whose NIK regions
+# differ but each match their own district are more likely neighbours than a typo.
+_BOTH_LOCAL = Cond(
+    "nik_fits_district_l AND nik_fits_district_r",
+    lambda a, b: _fits_district(a) and _fits_district(b),
+)
+
+
+def _fits_district(side: Side) -> bool:
+    return bool(side.nik and side.district_id) and side.nik[:6] == side.district_id.replace(".", "")
+
+
 def _nik_levels() -> tuple[Level, ...]:
     # NIK = region (6) + birth date (6) + serial (4). People born the same day in the same
     # district have serials a few apart, and serials are small numbers, so a neighbour's
@@ -220,14 +253,20 @@ def _nik_levels() -> tuple[Level, ...]:
         Level("one digit of the NIK's birth date differs, same birth date",
               _SAME_REGION & _SAME_SERIAL & _ONE_DIGIT & _SAME_BIRTH),
         Level("one digit of the NIK's region differs, same birth date",
+              _SAME_NIK_DATE & _SAME_SERIAL & _ONE_DIGIT & _SAME_BIRTH & ~_BOTH_LOCAL),
+        Level("NIK regions one digit apart, each the worker's district, same birth date",
               _SAME_NIK_DATE & _SAME_SERIAL & _ONE_DIGIT & _SAME_BIRTH),
         Level("two neighbouring NIK digits swapped", _NIK_SWAP & _SAME_SERIAL),
         Level("one digit of the NIK's serial differs, same birth date",
               _ONE_DIGIT & _SAME_LAST_DIGIT & _SAME_BIRTH),
         Level("last digit of the NIK differs, same birth date", _ONE_DIGIT & _SAME_BIRTH),
+        Level("two NIK digits differ outside the serial, same birth date",
+              _TWO_DIGITS & _SAME_SERIAL & _SAME_BIRTH),
         Level("two NIK digits differ, same birth date", _TWO_DIGITS & _SAME_BIRTH),
         Level("same NIK region and birth date, other serial",
               _SAME_REGION & _SAME_NIK_DATE & _SAME_BIRTH),
+        Level("NIK and birth date differ alike, each NIK fitting its birth date",
+              (_ONE_DIGIT | _TWO_DIGITS) & _BIRTH_NEAR & _BOTH_FIT),
         Level("NIK one or two digits off, birth date slightly different",
               (_ONE_DIGIT | _TWO_DIGITS) & _BIRTH_NEAR),
         Level("other NIK, same birth date", _SAME_BIRTH),

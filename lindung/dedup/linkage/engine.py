@@ -56,6 +56,9 @@ SELECT base.*,
     substr(nik, 13, 4) AS nik_serial,
     year(birth_date) AS birth_year, month(birth_date) AS birth_month,
     day(birth_date) AS birth_day,
+    substr(nik, 7, 6) = lpad(CAST(day(birth_date) + CASE WHEN sex = 'F' THEN 40 ELSE 0 END
+        AS VARCHAR), 2, '0') || strftime(birth_date, '%m%y') AS nik_fits_birth,
+    substr(nik, 1, 6) = replace(district_id, '.', '') AS nik_fits_district,
     string_split(name_core, ' ') AS name_words,
     counts.n / stats.total / stats.agreement AS name_frequency
 FROM base LEFT JOIN counts USING (name) CROSS JOIN stats;

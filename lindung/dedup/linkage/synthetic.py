@@ -15,6 +15,7 @@ families on one KK). On top of them this module plants
 
 import datetime as dt
 import random
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -160,10 +161,15 @@ class _Planter:
             (self._namesake_elsewhere, 15),
         )  # fmt: skip
         functions, weights = zip(*makers, strict=True)
+        # Namesakes carry the common names: a name held by one person is rarely held by a
+        # second born the same year nearby.
+        held = Counter(record.name_normalized for record in originals)
+        common = [record for record in originals if held[record.name_normalized] >= 3]
         made: list[SyntheticRecord] = []
         while len(made) < count:
             maker = self.rng.choices(functions, weights=weights)[0]
-            record = maker(self.rng.choice(originals))
+            namesake = maker in (self._namesake, self._namesake_elsewhere)
+            record = maker(self.rng.choice(common if namesake and common else originals))
             if record is not None:
                 made.append(record)
         return made
@@ -175,7 +181,9 @@ class _Planter:
         # The first word that is really a name (not `H.`, `Muhammad`, `Siti`) is the one
         # parents vary between twins.
         first = next((i for i, word in enumerate(words) if _is_given_name(word)), 0)
-        words[first] = self._given_name(sex)
+        given = words[first]
+        while words[first] == given:  # twins never share a name
+            words[first] = self._given_name(sex)
         name = " ".join(words)
         return self._copy(
             sibling,

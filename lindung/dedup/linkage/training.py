@@ -30,7 +30,7 @@ _SMOOTHING = 0.5  # added to every count, so that no level is impossible
 # date and the district of issue). A candidate pair found by a rule on these columns agrees
 # on them because it was chosen for it: it says nothing of how often non-matches agree.
 _OWN_COLUMNS = {
-    "nik_birth_date": ("nik_", "birth_"),
+    "nik_birth_date": ("nik_", "birth_date"),
     "name": ("name_",),
     "sex": (),
     "village": ("district_id", "village_id"),
