@@ -1,0 +1,17 @@
+"""The user a programme command acts as: named, or the only active administrator."""
+
+from django.core.management.base import CommandError
+
+from lindung.accounts.models import Role, User
+
+
+def command_actor(username: str | None) -> User:
+    if username:
+        actor = User.objects.filter(username=username, is_active=True).first()
+        if actor is None:
+            raise CommandError(f"Pengguna {username} tidak ada.")
+        return actor
+    admins = list(User.objects.filter(role=Role.ADMIN, is_active=True)[:2])
+    if len(admins) != 1:
+        raise CommandError("Sebutkan pengguna dengan --user USERNAME.")
+    return admins[0]
