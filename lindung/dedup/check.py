@@ -61,6 +61,8 @@ _COLUMNS = (
 # (birth date, district) pairs per query in an import chunk: each is an index seek; more per
 # statement would run into SQLite's limit on the depth of an expression.
 _PAIRS_PER_QUERY = 400
+# Rows of one import chunk sharing a key beyond which the key says nothing about a person.
+_LARGEST_ROW_GROUP = 50
 # Workers from which the registry's size says how common a name is (see ``_name_frequency``).
 NAME_FREQUENCY_FROM = 20_000
 
@@ -418,6 +420,47 @@ def duplicates_of_rows(
         if found:
             result[number] = [_duplicate(f.row, f.score, in_scope=visible(f.row)) for f in found]
     return result
+
+
+@dataclass(frozen=True)
+class RowPair:
+    """Two rows of one import that may be one person: ``row`` and the earlier ``first``."""
+
+    row: int
+    first: int
+    score: float  # percent
+    level: MatchLevel
+
+    def short_text(self) -> str:
+        score = f"{self.score:.1f}".replace(".", ",")
+        return f"kemungkinan duplikat dari baris {self.first}, skor {score}%"
+
+
+def duplicates_within_rows(rows: dict[int, dict[str, Any]]) -> dict[int, RowPair]:
+    """Rows of one chunk that may be the same person as an earlier row of it, by the same
+    keys and scorer (the best earlier row for each)."""
+    records = {number: check_record(values, id=number) for number, values in rows.items()}
+    by_key: dict[tuple, list[int]] = {}
+    for number, record in records.items():
+        for key in _keys(record):
+            by_key.setdefault(key, []).append(number)
+    best: dict[int, RowPair] = {}
+    compared: set[tuple[int, int]] = set()
+    for numbers in by_key.values():
+        if len(numbers) > _LARGEST_ROW_GROUP:
+            continue  # a placeholder phone or KK typed on every row, not a household
+        for index, later in enumerate(numbers):
+            for first in numbers[:index]:
+                if (first, later) in compared:
+                    continue
+                compared.add((first, later))
+                scored = score_pair(records[first], records[later])
+                if scored is None:
+                    continue
+                pair = RowPair(later, first, round(100 * scored.probability, 1), scored.level)
+                if later not in best or pair.score > best[later].score:
+                    best[later] = pair
+    return best
 
 
 def _chunk_candidate_rows(records: list[LinkageRecord]) -> list[dict]:

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from lindung.dedup.check import duplicates_of_rows, duplicates_within_rows
 from lindung.imports.models import ImportJob, ImportStatus
 from lindung.imports.places import VillageDirectory
 from lindung.imports.readers import SheetLayout, data_rows, open_source
@@ -34,6 +35,8 @@ CHUNK_ROWS = 10_000
 PREVIEW_ROWS = 10
 CREATED, UPDATED, UNCHANGED, REJECTED = "created", "updated", "unchanged", "rejected"
 OUTCOMES = (CREATED, UPDATED, UNCHANGED, REJECTED)
+# Created rows that may be a worker already registered: counted and sampled apart as well.
+POSSIBLE_DUPLICATES = "possible_duplicates"
 
 
 @dataclass
@@ -43,6 +46,7 @@ class RowOutcome:
     worker_id: int | None = None
     message: str = ""
     name: str = ""
+    flagged: bool = False  # a possible duplicate (see ``lindung.dedup.check``)
 
     def line(self) -> str:
         message = self.message.replace("\t", " ").replace("\n", " ")
@@ -122,7 +126,23 @@ class ImportRun:
         result = ChunkResult()
         for row in parsed:
             result.outcomes.append(self._judge_row(row, by_nik, result))
+        self._flag_possible_duplicates(result)
         return result
+
+    def _flag_possible_duplicates(self, result: ChunkResult) -> None:
+        """New rows that may be a worker already registered, or an earlier row of the chunk:
+        still imported, but the message says who and how likely (masked by scope)."""
+        new = {worker.row: worker.cleaned for worker in result.new}
+        in_registry = duplicates_of_rows(user=self.actor, rows=new)
+        in_file = duplicates_within_rows(new)
+        for outcome in result.outcomes:
+            found = in_registry.get(outcome.row)
+            flag = found[0].short_text() if found else ""
+            if not flag and outcome.row in in_file:
+                flag = in_file[outcome.row].short_text()
+            if flag:
+                outcome.flagged = True
+                outcome.message = "; ".join(part for part in (flag, outcome.message) if part)
 
     def _judge_row(
         self, row: ParsedRow, by_nik: dict[str, Worker], result: ChunkResult
@@ -227,11 +247,14 @@ class ImportRun:
         preview = job.preview or {}
         for outcome in outcomes:
             setattr(job, outcome.outcome, getattr(job, outcome.outcome) + 1)
-            samples = preview.setdefault(outcome.outcome, [])
-            if len(samples) < PREVIEW_ROWS:
-                samples.append(
-                    {"row": outcome.row, "name": outcome.name, "message": outcome.message}
-                )
+            kinds = [outcome.outcome] + ([POSSIBLE_DUPLICATES] if outcome.flagged else [])
+            job.possible_duplicates += outcome.flagged
+            for kind in kinds:
+                samples = preview.setdefault(kind, [])
+                if len(samples) < PREVIEW_ROWS:
+                    samples.append(
+                        {"row": outcome.row, "name": outcome.name, "message": outcome.message}
+                    )
         job.preview = preview
         job.processed_rows += len(outcomes)
 
@@ -277,7 +300,10 @@ def _bulk_load_settings() -> Iterator[None]:
 
 SQLITE_CACHE_KIB = 384 * 1024
 SQLITE_CHECKPOINT_PAGES = 25_000
-_PROGRESS_FIELDS = ["processed_rows", "created", "updated", "unchanged", "rejected", "preview"]
+_PROGRESS_FIELDS = [
+    "processed_rows", "created", "updated", "unchanged", "rejected", POSSIBLE_DUPLICATES,
+    "preview",
+]  # fmt: skip
 
 
 def _with(worker: Worker, cleaned: dict[str, Any]) -> Worker:
@@ -309,6 +335,7 @@ def read_outcomes(job: ImportJob) -> dict[int, tuple[str, str, str]]:
 
 def reset_counts(job: ImportJob) -> None:
     job.processed_rows = job.created = job.updated = job.unchanged = job.rejected = 0
+    job.possible_duplicates = 0
     job.preview = {}
     job.saved_through_row = job.outcomes_size = 0
     job.started_at, job.finished_at, job.error = timezone.now(), None, ""

@@ -67,6 +67,8 @@ class ImportJob(models.Model):
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
+    # New rows that may be a worker already registered (or an earlier row): saved, but flagged.
+    possible_duplicates = models.PositiveIntegerField(default=0)
     # What the check found: counts per outcome and the first rows of each, for the preview.
     preview = models.JSONField(default=dict, blank=True)
     saved_through_row = models.PositiveIntegerField(default=0)

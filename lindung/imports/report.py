@@ -65,6 +65,7 @@ def _summary_sheet(workbook: xlsx_stream.Workbook, job: ImportJob) -> None:
         ("Diperbarui", job.updated),
         ("Tidak berubah", job.unchanged),
         ("Ditolak", job.rejected),
+        ("Kemungkinan duplikat", job.possible_duplicates),
     ]
     summary.set_column_width(0, 22)
     summary.set_column_width(1, 70)

@@ -47,6 +47,11 @@ class ImportOut(Schema):
     processed_rows: int
     progress_percent: int
     counts: ImportCounts
+    possible_duplicates: int = Field(
+        description="New rows that may be a worker already registered, or an earlier row of "
+        "the file: saved (they are not refused), flagged in their message and listed in "
+        "`preview.possible_duplicates`."
+    )
     preview: dict[str, list[PreviewRow]] = Field(
         description="Outcome → the first rows with that outcome."
     )
@@ -84,6 +89,7 @@ def import_body(job: ImportJob) -> dict:
             "unchanged": job.unchanged,
             "rejected": job.rejected,
         },
+        "possible_duplicates": job.possible_duplicates,
         "preview": job.preview or {},
         "columns": [
             {"index": index, "header": header, "field": job.mapping.get(str(index))}
