@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "lindung.dedup",
     "lindung.quality",
     "lindung.programs",
+    "lindung.enrolment",
 ]
 
 MIDDLEWARE = [
