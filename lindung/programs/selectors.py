@@ -42,8 +42,9 @@ def can_see_money(user: User) -> bool:
 
 
 def _narrow_area(user: User) -> Region | None:
-    if user.area_id and user.area.level in (Region.Level.DISTRICT, Region.Level.VILLAGE):
-        return user.area
+    area = user.area if user.area_id else None
+    if area is not None and area.level in (Region.Level.DISTRICT, Region.Level.VILLAGE):
+        return area
     return None
 
 

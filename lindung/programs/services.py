@@ -156,8 +156,11 @@ def set_funding_budget(
         raise ValidationError(errors)
     with transaction.atomic():
         source = get_funding_source_for_user(actor, funding_source_id, for_update=True)
-        budget = FundingBudget.objects.filter(funding_source=source, fiscal_year=fiscal_year)
-        budget = budget.select_for_update().first()
+        budget = (
+            FundingBudget.objects.filter(funding_source=source, fiscal_year=fiscal_year)
+            .select_for_update()
+            .first()
+        )
         before = budget.amount if budget else None
         if budget is None:
             budget = FundingBudget(funding_source=source, fiscal_year=fiscal_year)
