@@ -141,7 +141,7 @@ def indonesian(size: int, seed: int = TEST_SEED) -> dict[str, float]:
     wrong = [pair for pair in duplicates - truth]
     print("false duplicates by kind of the second record:",
           _count(kinds[b] for _a, b in wrong) or "none")  # fmt: skip
-    print("look-alikes shown as possible:",
+    print("different people shown as possible, by kind of the second record:",
           _count(kinds[b] for _a, b in flagged - truth - duplicates) or "none")  # fmt: skip
     return {
         "duplicate_precision": results["duplicate"][0],

@@ -1,6 +1,6 @@
 """The batch engine: Splink on DuckDB over a table of workers, scored with the shipped model.
 
-``score_table`` takes the workers as an Arrow table (``FRAME_COLUMNS``), so the benchmark and
+``score_table`` takes the workers as an Arrow table (``FRAME_SCHEMA``), so the benchmark and
 the tests can feed it generated registries; ``find_pairs`` feeds it the registry.
 """
 

@@ -60,8 +60,8 @@ def clean_nik(value: str) -> str | None:
 def relative_name_frequencies(names: list[str]) -> dict[str, float]:
     """Each name's frequency divided by the chance that two random workers share a name.
 
-    A name held by one worker in 50,000 gets about 0.2 (agreeing on it is strong evidence),
-    `muhammad ali` held by fifty gets about 10 (weak evidence)."""
+    In a registry of 50,000, a name held by one worker gets about 0.02 (agreeing on it is
+    strong evidence), one held by 250 about 4.5 (weak evidence)."""
     counts: dict[str, int] = {}
     for name in names:
         if name:
