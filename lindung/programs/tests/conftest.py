@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from lindung.programs.budget import NoEnrolments, current_member_source, use_member_source
 from lindung.programs.inputs import FundingSourceInput, ProgramInput, RateInput
 from lindung.programs.models import FunderKind
 from lindung.programs.services import (
@@ -79,3 +80,13 @@ def add_rate(admin_user):
     return lambda program=None, **overrides: add_rate_version(
         actor=admin_user, program_id=program.pk if program else None, data=rate_input(**overrides)
     )
+
+
+@pytest.fixture
+def without_members():
+    """The budget guard with no member source: query counts then measure this module's own
+    queries, not those of the enrolment module's headcounts."""
+    previous = current_member_source()
+    use_member_source(NoEnrolments())
+    yield
+    use_member_source(previous)

@@ -203,7 +203,9 @@ def test_auditor_gets_no_programme(client, auditor, token_for, program):
     assert client.get(f"/api/v1/programs/{program.pk}", **_auth(token)).status_code == 403
 
 
-def test_programme_detail_queries_a_fixed_number_of_times(client, admin_user, token_for, program):
+def test_programme_detail_queries_a_fixed_number_of_times(
+    client, admin_user, token_for, program, without_members
+):
     token = token_for(admin_user)
     url = f"/api/v1/programs/{program.pk}?fiscal_year=2026"
     client.get(url, **_auth(token))

@@ -163,7 +163,9 @@ def _queries(client, url):
     return len(queries)
 
 
-def test_programme_pages_query_a_fixed_number_of_times(signed_in, admin_user, district_rules):
+def test_programme_pages_query_a_fixed_number_of_times(
+    signed_in, admin_user, district_rules, without_members
+):
     client = signed_in(admin_user)
     list_url = reverse("programs:program_list")
     detail_url = reverse("programs:program_detail", args=[district_rules.pk]) + "?year=2026"
