@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
@@ -30,6 +31,7 @@ from lindung.programs.models import (
     RateVersion,
 )
 from lindung.programs.rates import monthly_contribution, rate_versions_for, split_by_shares
+from lindung.regions.models import Region
 
 
 @dataclass(frozen=True)
@@ -323,6 +325,7 @@ def check_budget(
         raise DomainError("Bulan mulai kepesertaan harus 1 sampai 12.")
     if not program.runs_in(fiscal_year):
         raise DomainError(f"Program {program.name} tidak berjalan pada tahun {fiscal_year}.")
+    _ensure_known_areas(additional_members_by_area)
     costing = ProgramCosting(program, fiscal_year)
     proposed = [
         Headcount(area, month, count, proposed=True)
@@ -342,6 +345,18 @@ def check_budget(
     if shortfalls:
         raise DomainError("; ".join(shortfalls) + ".")
     return check
+
+
+def _ensure_known_areas(members_by_area: Mapping[str, int]) -> None:
+    codes = set(members_by_area)
+    known = Region.objects.filter(
+        code__in=codes,
+        level__in=(Region.Level.DISTRICT, Region.Level.VILLAGE),
+        code__startswith=settings.LINDUNG_REGENCY_CODE + ".",
+    ).values_list("code", flat=True)
+    unknown = sorted(codes - set(known))
+    if unknown:
+        raise DomainError(f"Wilayah tidak dikenal di kabupaten ini: {', '.join(unknown)}.")
 
 
 def _members_by_funder(costing: ProgramCosting, proposed: list[Headcount]) -> dict[int, int]:

@@ -210,3 +210,10 @@ def test_a_self_paid_funder_has_no_budget_to_guard(admin_user, program):
     check = check_budget(program, 2026, {LOA_KULU_VILLAGE: 10}, start_month=1)
 
     assert check.additional == {mandiri.pk: 10 * 16_800 * 12}
+
+
+def test_members_of_an_unknown_area_are_refused(program):
+    with pytest.raises(DomainError) as error:
+        check_budget(program, 2026, {"64.71.01": 5, TENGGARONG_VILLAGE: 5}, start_month=1)
+
+    assert error.value.message == "Wilayah tidak dikenal di kabupaten ini: 64.71.01."
