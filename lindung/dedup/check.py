@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from lindung.accounts.models import User
 from lindung.accounts.permissions import Capability, require
 from lindung.core.exceptions import DomainError
-from lindung.core.formatting import format_date, mask_identity_number
+from lindung.core.formatting import mask_identity_number
 from lindung.dedup.linkage import LinkageRecord, score_pair
 from lindung.dedup.linkage.model import shipped_model
 from lindung.dedup.linkage.records import clean_nik, name_core, name_key
@@ -58,9 +58,6 @@ _COLUMNS = (
     "village_id", "district_id", "phone", "status", "inactive_reason", "village__name",
     "district__name",
 )  # fmt: skip
-# (birth date, district) pairs per query in an import chunk: each is an index seek; more per
-# statement would run into SQLite's limit on the depth of an expression.
-_PAIRS_PER_QUERY = 400
 # Rows of one import chunk sharing a key beyond which the key says nothing about a person.
 _LARGEST_ROW_GROUP = 50
 # Workers from which the registry's size says how common a name is (see ``_name_frequency``).
@@ -400,9 +397,12 @@ def duplicates_of_rows(
     """For an import chunk (cleaned values of new workers by row number): each row's possible
     duplicates in the registry, best first, in a handful of queries for the whole chunk.
 
-    The keys are the NIK's two halves, birth date + district, phone and KK. The name keys
-    ("same name core + birth year", "longest word + birth date") are left to the batch run:
-    looked up for thousands of rows at once they match most of the registry's names."""
+    The keys are the NIK's two halves (one query) and birth date + district (one query per
+    district): what a person registered again looks like, a NIK typed with a slip or another
+    NIK with the same birth date. The others are left to the batch run: looked up for
+    thousands of rows at once, the name keys match most of the registry's names, and the
+    phone and family card keys every row's relatives, whose scoring would double the time
+    of an import for the rare pair they add."""
     records = {number: check_record(values, id=-number) for number, values in rows.items()}
     if not records:
         return {}
@@ -438,7 +438,8 @@ class RowPair:
 
 def duplicates_within_rows(rows: dict[int, dict[str, Any]]) -> dict[int, RowPair]:
     """Rows of one chunk that may be the same person as an earlier row of it, by the same
-    keys and scorer (the best earlier row for each)."""
+    keys and scorer as ``duplicates_of_rows`` (the best earlier row for each). Rows of
+    different chunks are not compared: the batch run finds those."""
     records = {number: check_record(values, id=number) for number, values in rows.items()}
     by_key: dict[tuple, list[int]] = {}
     for number, record in records.items():
@@ -448,7 +449,7 @@ def duplicates_within_rows(rows: dict[int, dict[str, Any]]) -> dict[int, RowPair
     compared: set[tuple[int, int]] = set()
     for numbers in by_key.values():
         if len(numbers) > _LARGEST_ROW_GROUP:
-            continue  # a placeholder phone or KK typed on every row, not a household
+            continue  # a date typed on every row as a placeholder, not a birthday
         for index, later in enumerate(numbers):
             for first in numbers[:index]:
                 if (first, later) in compared:
@@ -468,42 +469,34 @@ def _chunk_candidate_rows(records: list[LinkageRecord]) -> list[dict]:
     keys = []
     if niks:
         keys += [Q(nik_head__in={n[:12] for n in niks}), Q(nik_tail__in={n[6:] for n in niks})]
-    keys += _household_keys(records)
     workers = _workers().alias(nik_head=NIK_HEAD, nik_tail=NIK_TAIL)
     rows = list(workers.filter(reduce(or_, keys)).values(*_COLUMNS)) if keys else []
-    pairs = sorted({(r.birth_date, r.district_id) for r in records if r.birth_date})
-    for batch in _batches(pairs, _PAIRS_PER_QUERY):
-        born = reduce(or_, (Q(birth_date=day, district_id=district) for day, district in batch))
-        rows += _workers().filter(born).values(*_COLUMNS)
+    # One query per district (a district's own list has one): the (birth date, district)
+    # index answers each date of the list exactly.
+    born: dict[str, set[dt.date]] = {}
+    for record in records:
+        if record.birth_date and record.district_id:
+            born.setdefault(record.district_id, set()).add(record.birth_date)
+    for district, days in sorted(born.items()):
+        rows += _workers().filter(district_id=district, birth_date__in=days).values(*_COLUMNS)
     return rows
 
 
-def _batches(items: list, size: int) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def _keys(record: LinkageRecord) -> Iterator[tuple]:
+    """The keys an import row is looked up by (see ``duplicates_of_rows``)."""
     nik = clean_nik(record.nik)
     if nik:
         yield ("head", nik[:12])
         yield ("tail", nik[6:])
     if record.birth_date:
         yield ("born", record.birth_date, record.district_id)
-    if record.phone:
-        yield ("phone", record.phone)
-    if clean_nik(record.kk_number):
-        yield ("kk", record.kk_number)
 
 
 def _index_rows(rows: list[dict]) -> dict[tuple, list[dict]]:
     by_key: dict[tuple, list[dict]] = {}
     for row in rows:
         record = _record(row)
-        keys = set(_keys(record))
-        if row["status"] not in _FUNDED:  # as the phone index: funded workers only
-            keys = {key for key in keys if key[0] != "phone"}
-        for key in keys:
+        for key in set(_keys(record)):
             by_key.setdefault(key, []).append(row)
     return by_key
 
@@ -563,12 +556,3 @@ def evidence_phrase(evidence: Evidence) -> str:
         return str(_FIELD_PHRASES[evidence.field])
     phrase = _PHRASES.get(evidence.level)
     return str(phrase) if phrase is not None else gettext(evidence.level)
-
-
-def describe_for_operator(candidate: PossibleDuplicate) -> str:
-    """A sentence for a page: the worker (or district) and when they were born."""
-    if not candidate.in_scope:
-        return gettext("A possible duplicate in Kecamatan %(district)s") % {
-            "district": candidate.district_name
-        }
-    return f"{candidate.full_name}, {candidate.village_name}, {format_date(candidate.birth_date)}"
