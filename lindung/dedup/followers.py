@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Max
 
+from lindung.enrolment.followers import move_enrolments, restore_enrolments
 from lindung.registry.models import Heir, Worker, WorkerStatusChange
 from lindung.registry.names import normalize_name
 
@@ -59,6 +60,7 @@ def _restore_status_history(moved: list[Any]) -> None:
 FOLLOWERS: list[Follower] = [
     Follower("heirs", _move_heirs, _restore_heirs),
     Follower("status_changes", _move_status_history, _restore_status_history),
+    Follower("enrolments", move_enrolments, restore_enrolments),
 ]
 
 
