@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "lindung.quality",
     "lindung.programs",
     "lindung.enrolment",
+    "lindung.eligibility",
 ]
 
 MIDDLEWARE = [
