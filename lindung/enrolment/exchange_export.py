@@ -165,12 +165,18 @@ def _funder_splits(program: Program, villages: set[str]) -> dict[str, list[dict]
                 "name": share.funding_source.name,
                 "kind": share.funding_source.kind,
                 "membership_kind": share.funding_source.membership_kind,
-                "percent": str(share.percent.normalize()),
+                "percent": percent_text(share.percent),
             }
             for share in rule_for_area(rules, village).shares
         ]
         for village in villages
     }
+
+
+def percent_text(percent) -> str:
+    """`100`, `62.5`: a share as people write it."""
+    text = f"{percent:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _create_batch(actor, program, file_format, on, rows) -> RegistrationBatch:

@@ -169,13 +169,20 @@ def _plan_row(plan, row, enrolments, active_elsewhere, seen, today) -> None:
     if _already_applied(enrolment, move):
         plan.unchanged += 1
         return
+    if enrolment.status != S.SUBMITTED:
+        plan.miss(
+            row,
+            nik,
+            f"Kepesertaan berstatus {S(enrolment.status).label}; jawaban ini tidak diterapkan",
+        )
+        return
     if move.to_status == S.ACTIVE and enrolment.worker_id in active_elsewhere:
         plan.miss(row, nik, "Pekerja sudah menjadi peserta aktif program lain")
         return
     try:
         check_move(enrolment, move)
     except DomainError as error:
-        plan.miss(row, nik, f"{error.message} (status sekarang: {S(enrolment.status).label})")
+        plan.miss(row, nik, error.message)
         return
     (plan.activate if move.to_status == S.ACTIVE else plan.refuse).append((enrolment, move))
 
