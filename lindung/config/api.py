@@ -16,6 +16,8 @@ from lindung.accounts.api_auth import api_auth
 from lindung.audit.api import router as audit_router
 from lindung.core.exceptions import ConcurrentEdit, DomainError, NotFound, PermissionDenied
 from lindung.dedup.api import router as dedup_router
+from lindung.eligibility.api import router as eligibility_router
+from lindung.enrolment.api import router as enrolment_router
 from lindung.imports.api import router as imports_router
 from lindung.programs.api import router as programs_router
 from lindung.quality.api import router as quality_router
@@ -41,6 +43,8 @@ api.add_router("", imports_router)
 api.add_router("/duplicates", dedup_router)
 api.add_router("/quality", quality_router)
 api.add_router("", programs_router)
+api.add_router("", enrolment_router)
+api.add_router("", eligibility_router)
 
 # Service arguments whose API field has another name.
 API_FIELD_NAMES = {"village": "village_code"}

@@ -24,7 +24,7 @@ from lindung.eligibility.models import (
     EligibilityRun,
     RuleVersion,
 )
-from lindung.eligibility.reasons import REASON_BY_CODE
+from lindung.eligibility.reasons import REASON_BY_CODE, Limits, describe
 from lindung.programs.models import Program
 from lindung.programs.selectors import DENIED
 from lindung.regions.models import Region
@@ -257,6 +257,43 @@ def search_decisions(
         decisions = decisions.filter(cut_reason=CutReason.BUDGET)
     ordering = ["priority", "worker_id"] if filters.eligible or filters.cut else ["worker_id"]
     return decisions.select_related("worker", "district", "village", "sector").order_by(*ordering)
+
+
+def limits_of(run: EligibilityRun) -> Limits:
+    version = run.rule_version
+    return Limits(
+        min_age=version.min_age,
+        max_age=version.max_age,
+        max_decile=version.max_welfare_decile,
+        income_limit=run.umk,
+    )
+
+
+def decision_text(decision: EligibilityDecision, run: EligibilityRun) -> str:
+    """The decision in plain Indonesian ("tidak memenuhi: umur 67 tahun, batas 65")."""
+    limits = limits_of(run)
+    if decision.reasons:
+        sector = decision.sector.name if decision.sector_id else ""
+        limits = Limits(**(limits.__dict__ | {"sector_name": sector}))
+    return describe(
+        decision.reasons,
+        limits,
+        age=decision.age,
+        decile=decision.welfare_decile,
+        income=decision.monthly_income,
+        decile_waived=decision.decile_waived,
+    )
+
+
+def cut_text(decision: EligibilityDecision) -> str:
+    """Where the decision stands against the cut, in Indonesian."""
+    if not decision.eligible:
+        return ""
+    if decision.within_cut:
+        return "di dalam batas"
+    if decision.cut_reason == CutReason.QUOTA:
+        return f"di luar kuota Kecamatan {decision.district.name}"
+    return "di luar anggaran"
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ verifiers record overrides about workers in their area.
 
 import dataclasses
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -31,6 +32,7 @@ from lindung.eligibility.models import (
     OverrideKind,
     RuleVersion,
 )
+from lindung.eligibility.preview import Impact, preview_impact
 from lindung.eligibility.selectors import (
     can_decide_overrides,
     get_override_for_user,
@@ -251,10 +253,7 @@ def apply_eligibility(
     on = on or timezone.localdate()
     version = version_in_effect(program, on=on)
     if version is None:
-        raise DomainError(
-            f"Program {program.name} belum memiliki aturan kelayakan yang berlaku pada "
-            f"{format_date(on)}."
-        )
+        raise DomainError(_no_rules_message(program, on))
     criteria = criteria_for(version, on)
     with transaction.atomic():
         started = timezone.now()
@@ -286,6 +285,42 @@ def apply_eligibility(
             },
         )
     return run
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    run: EligibilityRun
+    impact: Impact
+    applied: bool
+
+
+def evaluate_eligibility(
+    *, actor: User | None, program_id: int, on: dt.date | None = None, apply: bool = False
+) -> Evaluation:
+    """The version in effect evaluated over the registry, with its impact against the stored
+    decisions; stored only with ``apply``. Without it the run is made and rolled back, as
+    the cut needs the stored ranks: the counts are exactly what applying would give."""
+    on = on or timezone.localdate()
+    if actor is not None:
+        require(actor, Capability.MANAGE_PROGRAMS)
+        program = get_program_for_user(actor, program_id)
+    else:
+        program = Program.objects.get(pk=program_id)
+    version = version_in_effect(program, on=on)
+    if version is None:
+        raise DomainError(_no_rules_message(program, on))
+    impact = preview_impact(actor=actor, version=version, on=on)
+    with transaction.atomic():
+        run = apply_eligibility(actor=actor, program_id=program.pk, on=on)
+        transaction.set_rollback(not apply)
+    return Evaluation(run, impact, apply)
+
+
+def _no_rules_message(program: Program, on: dt.date) -> str:
+    return (
+        f"Program {program.name} belum memiliki aturan kelayakan yang berlaku pada "
+        f"{format_date(on)}."
+    )
 
 
 def _forget_earlier_decisions(version: RuleVersion) -> None:

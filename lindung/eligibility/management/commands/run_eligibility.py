@@ -1,12 +1,9 @@
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from lindung.core.exceptions import DomainError
-from lindung.eligibility.preview import preview_impact
-from lindung.eligibility.selectors import version_in_effect
-from lindung.eligibility.services import apply_eligibility
+from lindung.eligibility.services import evaluate_eligibility
 from lindung.programs.models import Program
 
 
@@ -30,16 +27,10 @@ class Command(BaseCommand):
             raise CommandError(f"Program {program_code} tidak ditemukan.")
         on = on or dt.date.today()
         try:
-            version = version_in_effect(program, on=on)
-            if version is None:
-                raise DomainError(f"Program {program.name} belum memiliki aturan yang berlaku.")
-            impact = preview_impact(actor=None, version=version, on=on)
-            # Without --apply the run is made and rolled back: the cut needs the ranks.
-            with transaction.atomic():
-                run = apply_eligibility(actor=None, program_id=program.pk, on=on)
-                transaction.set_rollback(not apply)
+            result = evaluate_eligibility(actor=None, program_id=program.pk, on=on, apply=apply)
         except DomainError as error:
             raise CommandError(error.message) from error
+        impact, run, version = result.impact, result.run, result.run.rule_version
         total = impact.total
         self.stdout.write(
             f"program={program.code} version={version.number} on={on.isoformat()} "

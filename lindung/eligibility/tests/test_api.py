@@ -1,0 +1,161 @@
+"""Eligibility over the REST API: summary, decisions worker by worker, running the rules."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from lindung.audit.models import AuditEvent
+from lindung.eligibility.models import EligibilityRun
+from lindung.eligibility.services import apply_eligibility
+from lindung.eligibility.tests.conftest import ON
+
+pytestmark = pytest.mark.django_db
+
+LOA_KULU = {"village_id": "64.02.02.2003", "district_id": "64.02.02"}
+
+
+def _auth(token):
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+@pytest.fixture
+def applied(admin_user, rules, make_worker):
+    """Three Tenggarong workers (one too old) and one Loa Kulu worker, applied."""
+    workers = [
+        make_worker(welfare_decile=1),
+        make_worker(welfare_decile=2),
+        make_worker(birth_date=dt.date(1959, 1, 10)),
+        make_worker(welfare_decile=3, **LOA_KULU),
+    ]
+    apply_eligibility(actor=admin_user, program_id=rules.program_id, on=ON)
+    return workers
+
+
+def test_the_summary_gives_the_rules_in_effect_and_the_counts_of_the_latest_run(
+    client, admin_user, token_for, rules, applied
+):
+    body = client.get(
+        f"/api/v1/programs/{rules.program_id}/eligibility", **_auth(token_for(admin_user))
+    ).json()
+
+    assert body["rules_in_effect"]["min_age"] == 18 and body["rules_in_effect"]["number"] == 1
+    run = body["latest_run"]
+    assert (run["workers"], run["eligible"], run["not_eligible"], run["within_cut"]) == (
+        4, 3, 1, 3
+    )  # fmt: skip
+    assert {row["label"]: row["eligible"] for row in run["by_district"]} == {
+        "Loa Kulu": 1, "Tenggarong": 2
+    }  # fmt: skip
+    assert run["by_reason"]["age_above"] == 1 and run["by_reason"]["decile_above"] == 0
+
+
+def test_an_operator_counts_and_lists_only_their_own_district(
+    client, tenggarong_operator, loa_kulu_operator, token_for, rules, applied
+):
+    token = token_for(loa_kulu_operator)
+    summary = client.get(f"/api/v1/programs/{rules.program_id}/eligibility", **_auth(token))
+    listed = client.get(f"/api/v1/programs/{rules.program_id}/eligibility/workers", **_auth(token))
+
+    assert summary.json()["latest_run"]["workers"] == 1
+    assert [row["worker_id"] for row in listed.json()["results"]] == [applied[3].pk]
+    assert listed.json()["count"] == 1
+
+
+def test_decisions_are_listed_with_reasons_in_indonesian_and_masked_niks(
+    client, admin_user, token_for, rules, applied
+):
+    response = client.get(
+        f"/api/v1/programs/{rules.program_id}/eligibility/workers?eligible=false",
+        **_auth(token_for(admin_user)),
+    )
+
+    [row] = response.json()["results"]
+    assert row["worker_id"] == applied[2].pk
+    assert row["reasons"] == ["age_above"]
+    assert row["decision"] == "tidak memenuhi: umur 67 tahun, batas 65"
+    assert row["nik"].count("*") == 8
+
+
+def test_eligible_workers_are_listed_in_priority_order_and_by_reason(
+    client, admin_user, token_for, rules, applied
+):
+    token = token_for(admin_user)
+    url = f"/api/v1/programs/{rules.program_id}/eligibility/workers"
+
+    eligible = client.get(f"{url}?eligible=true", **_auth(token)).json()["results"]
+    too_old = client.get(f"{url}?reason=age_above", **_auth(token)).json()["results"]
+
+    assert [row["priority"] for row in eligible] == [1, 2, 3]
+    assert [row["worker_id"] for row in eligible] == [w.pk for w in applied[:2]] + [applied[3].pk]
+    assert [row["worker_id"] for row in too_old] == [applied[2].pk]
+
+
+def test_listing_decisions_takes_a_bounded_number_of_queries(
+    client, admin_user, token_for, rules, applied, make_worker
+):
+    token = token_for(admin_user)
+    url = f"/api/v1/programs/{rules.program_id}/eligibility/workers"
+    client.get(url, **_auth(token))  # the token's first use is recorded once
+    with CaptureQueriesContext(connection) as few:
+        client.get(url, **_auth(token))
+    for _ in range(5):
+        make_worker()
+    apply_eligibility(actor=admin_user, program_id=rules.program_id, on=ON)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url, **_auth(token))
+
+    assert len(many) == len(few)
+
+
+def test_a_leader_reads_counts_but_no_worker_and_an_auditor_nothing(
+    client, leader, auditor, token_for, rules, applied
+):
+    leader_token, auditor_token = token_for(leader), token_for(auditor)
+    url = f"/api/v1/programs/{rules.program_id}/eligibility"
+
+    assert client.get(url, **_auth(leader_token)).json()["latest_run"]["workers"] == 4
+    assert client.get(f"{url}/workers", **_auth(leader_token)).status_code == 403
+    assert client.get(url, **_auth(auditor_token)).status_code == 403
+    assert client.get(f"{url}/workers", **_auth(auditor_token)).status_code == 403
+
+
+def test_an_administrator_runs_the_rules_over_the_api(
+    client, admin_user, token_for, rules, make_worker
+):
+    make_worker()
+    url = f"/api/v1/programs/{rules.program_id}/eligibility/run"
+    token = token_for(admin_user)
+
+    dry = client.post(url, {"apply": False, "on": "2026-07-01"}, content_type="application/json",
+                      **_auth(token))  # fmt: skip
+    assert dry.json()["applied"] is False and dry.json()["eligible"] == 1
+    assert not EligibilityRun.objects.exists()
+
+    applied = client.post(url, {"on": "2026-07-01"}, content_type="application/json",
+                          **_auth(token))  # fmt: skip
+
+    body = applied.json()
+    assert (body["applied"], body["workers"], body["within_cut"]) == (True, 1, 1)
+    assert body["impact"] == {"eligible_before": 0, "eligible_after": 1, "gained": 1, "lost": 0}
+    assert EligibilityRun.objects.get().pk == body["run_id"]
+    assert AuditEvent.objects.filter(action="eligibility.run").count() == 1
+
+
+def test_an_operator_cannot_run_the_rules(client, tenggarong_operator, token_for, rules):
+    response = client.post(
+        f"/api/v1/programs/{rules.program_id}/eligibility/run", {},
+        content_type="application/json", **_auth(token_for(tenggarong_operator)),
+    )  # fmt: skip
+
+    assert response.status_code == 403
+    assert not EligibilityRun.objects.exists()
+
+
+def test_the_eligibility_endpoints_are_in_the_openapi_document(client, regions):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+
+    assert "/api/v1/programs/{program_id}/eligibility" in paths
+    assert "/api/v1/programs/{program_id}/eligibility/workers" in paths
+    assert "post" in paths["/api/v1/programs/{program_id}/eligibility/run"]
