@@ -17,6 +17,7 @@ No writes happen here.
 """
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import reduce
@@ -58,6 +59,7 @@ _COLUMNS = (
     "village_id", "district_id", "phone", "status", "inactive_reason", "village__name",
     "district__name",
 )  # fmt: skip
+_STORED_PHONE = re.compile(r"\+62\d{6,13}")
 # Rows of one import chunk sharing a key beyond which the key says nothing about a person.
 _LARGEST_ROW_GROUP = 50
 # Workers from which the registry's size says how common a name is (see ``_name_frequency``).
@@ -199,8 +201,11 @@ def check_record(values: dict[str, Any], *, id: int = 0) -> LinkageRecord:
 
 
 def _phone(value: Any) -> str:
+    text = str(value or "").strip()
+    if _STORED_PHONE.fullmatch(text):
+        return text  # cleaned already (an import row): parsing it again costs more than it tells
     try:
-        return validation.check_phone(str(value or ""))
+        return validation.check_phone(text)
     except ValidationError:
         return ""
 
@@ -391,8 +396,19 @@ def audit_summary(candidates: list[PossibleDuplicate]) -> list[list]:
 # -- an import chunk -----------------------------------------------------------------------
 
 
+def import_flags(*, user: User, rows: dict[int, dict[str, Any]]) -> dict[int, str]:
+    """For the new rows of an import chunk (cleaned values by row number): the message of
+    each row that may be a worker already registered or an earlier row of the chunk (the
+    registry first), in a handful of queries for the whole chunk."""
+    records = {number: check_record(values, id=-number) for number, values in rows.items()}
+    in_registry = duplicates_of_rows(user=user, records=records)
+    in_file = duplicates_within_rows(records)
+    flags = {number: found[0].short_text() for number, found in in_registry.items()}
+    return {number: pair.short_text() for number, pair in in_file.items()} | flags
+
+
 def duplicates_of_rows(
-    *, user: User, rows: dict[int, dict[str, Any]]
+    *, user: User, records: dict[int, LinkageRecord]
 ) -> dict[int, list[PossibleDuplicate]]:
     """For an import chunk (cleaned values of new workers by row number): each row's possible
     duplicates in the registry, best first, in a handful of queries for the whole chunk.
@@ -403,7 +419,6 @@ def duplicates_of_rows(
     thousands of rows at once, the name keys match most of the registry's names, and the
     phone and family card keys every row's relatives, whose scoring would double the time
     of an import for the rare pair they add."""
-    records = {number: check_record(values, id=-number) for number, values in rows.items()}
     if not records:
         return {}
     by_key = _index_rows(_chunk_candidate_rows(list(records.values())))
@@ -436,11 +451,10 @@ class RowPair:
         return f"kemungkinan duplikat dari baris {self.first}, skor {score}%"
 
 
-def duplicates_within_rows(rows: dict[int, dict[str, Any]]) -> dict[int, RowPair]:
+def duplicates_within_rows(records: dict[int, LinkageRecord]) -> dict[int, RowPair]:
     """Rows of one chunk that may be the same person as an earlier row of it, by the same
     keys and scorer as ``duplicates_of_rows`` (the best earlier row for each). Rows of
     different chunks are not compared: the batch run finds those."""
-    records = {number: check_record(values, id=number) for number, values in rows.items()}
     by_key: dict[tuple, list[int]] = {}
     for number, record in records.items():
         for key in _keys(record):

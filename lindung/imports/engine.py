@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from lindung.dedup.check import duplicates_of_rows, duplicates_within_rows
+from lindung.dedup.check import import_flags
 from lindung.imports.models import ImportJob, ImportStatus
 from lindung.imports.places import VillageDirectory
 from lindung.imports.readers import SheetLayout, data_rows, open_source
@@ -132,14 +132,11 @@ class ImportRun:
     def _flag_possible_duplicates(self, result: ChunkResult) -> None:
         """New rows that may be a worker already registered, or an earlier row of the chunk:
         still imported, but the message says who and how likely (masked by scope)."""
-        new = {worker.row: worker.cleaned for worker in result.new}
-        in_registry = duplicates_of_rows(user=self.actor, rows=new)
-        in_file = duplicates_within_rows(new)
+        flags = import_flags(
+            user=self.actor, rows={worker.row: worker.cleaned for worker in result.new}
+        )
         for outcome in result.outcomes:
-            found = in_registry.get(outcome.row)
-            flag = found[0].short_text() if found else ""
-            if not flag and outcome.row in in_file:
-                flag = in_file[outcome.row].short_text()
+            flag = flags.get(outcome.row)
             if flag:
                 outcome.flagged = True
                 outcome.message = "; ".join(part for part in (flag, outcome.message) if part)

@@ -6,7 +6,7 @@ import pytest
 
 from conftest import LOA_KULU_VILLAGE, TENGGARONG_OTHER_VILLAGE, TENGGARONG_VILLAGE, worker_input
 from lindung.core.exceptions import PermissionDenied
-from lindung.dedup.check import duplicates_of_rows, possible_duplicates
+from lindung.dedup.check import check_record, duplicates_of_rows, possible_duplicates
 from lindung.dedup.linkage import LinkageRecord, score_pair
 from lindung.dedup.pairs import MatchLevel
 from lindung.registry.models import InactiveReason, WorkerStatus
@@ -212,7 +212,9 @@ def test_import_rows_are_checked_in_a_few_queries_for_the_whole_chunk(
                    "birth_date": dt.date(1990, 7, 11), "phone": ""},
     }  # fmt: skip
     with django_assert_max_num_queries(3):
-        found = duplicates_of_rows(user=admin_user, rows=rows)
+        found = duplicates_of_rows(
+            user=admin_user, records={n: check_record(v, id=-n) for n, v in rows.items()}
+        )
 
     assert list(found) == [2]
     assert found[2][0].worker_id == tenggarong_worker.pk
