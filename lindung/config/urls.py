@@ -11,6 +11,8 @@ urlpatterns = [
     path("duplicates/", include("lindung.dedup.urls")),
     path("quality/", include("lindung.quality.urls")),
     path("programs/", include("lindung.programs.urls")),
+    path("enrolments/", include("lindung.enrolment.urls")),
+    path("eligibility/", include("lindung.eligibility.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

@@ -1,0 +1,209 @@
+"""The eligibility pages: rule versions, draft, preview, adoption, run results, the worker
+page's section and overrides; what each role sees."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from conftest import PASSWORD
+from lindung.audit.models import AuditEvent
+from lindung.eligibility.models import (
+    EligibilityOverride,
+    EligibilityRun,
+    OverrideKind,
+    RuleVersion,
+)
+from lindung.eligibility.services import apply_eligibility, create_draft
+from lindung.eligibility.tests.conftest import ON
+
+pytestmark = pytest.mark.django_db
+
+LOA_KULU = {"village_id": "64.02.02.2003", "district_id": "64.02.02"}
+
+
+def _login(client, user):
+    client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def applied(admin_user, rules, make_worker):
+    RuleVersion.objects.filter(pk=rules.pk).update(district_quotas={"64.02.06": 1})
+    workers = {
+        "first": make_worker(welfare_decile=1),
+        "second": make_worker(welfare_decile=2),
+        "old": make_worker(birth_date=dt.date(1959, 1, 10)),
+        "loa_kulu": make_worker(**LOA_KULU),
+    }
+    run = apply_eligibility(actor=admin_user, program_id=rules.program_id, on=ON)
+    return run, workers
+
+
+def test_the_programme_page_lists_versions_and_the_latest_counts(client, admin_user, applied):
+    run, _workers = applied
+
+    page = _login(client, admin_user).get(reverse("eligibility:program", args=[run.program_id]))
+
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "badge-verified" in body and "18–65" in body
+    assert 'id="run-totals"' in body and 'id="run-rules"' in body
+
+
+def test_an_administrator_edits_a_draft_previews_it_and_puts_it_in_effect(
+    client, admin_user, rules, make_worker
+):
+    make_worker(welfare_decile=5)
+    _login(client, admin_user)
+    created = client.post(reverse("eligibility:draft_create", args=[rules.program_id]))
+    draft = RuleVersion.objects.get(status="draft")
+    assert created.url == reverse("eligibility:draft_edit", args=[rules.program_id, draft.pk])
+
+    form = {
+        "min_age": 18, "max_age": 60, "max_welfare_decile": 5, "income_limit": "umk",
+        "require_residence": "on", "exclude_active_elsewhere": "on", "version": draft.version,
+        "quota_64.02.06": "250", "risk_perikanan": "1", "risk_perkebunan": "2",
+    }  # fmt: skip
+    saved = client.post(created.url, form)
+    assert saved.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.max_age, draft.max_welfare_decile) == (60, 5)
+    assert draft.district_quotas == {"64.02.06": 250}
+    assert draft.sector_risk_order == ["perikanan", "perkebunan"]
+
+    preview = client.get(
+        reverse("eligibility:draft_preview", args=[rules.program_id, draft.pk]),
+        HTTP_HX_REQUEST="true",
+    )
+    assert preview.status_code == 200 and 'id="impact-result"' in preview.content.decode()
+    assert "<html" not in preview.content.decode()
+
+    adopted = client.post(
+        reverse("eligibility:draft_adopt", args=[rules.program_id, draft.pk]),
+        {"effective_from": (dt.date.today() + dt.timedelta(days=1)).isoformat()},
+    )
+    assert adopted.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == "adopted"
+    assert AuditEvent.objects.filter(action="eligibility_rules.adopt", object_id=str(draft.pk))
+    assert AuditEvent.objects.filter(action="eligibility_rules.update").count() == 1
+
+
+def test_an_adopted_version_cannot_be_edited(client, admin_user, rules):
+    page = _login(client, admin_user).post(
+        reverse("eligibility:draft_edit", args=[rules.program_id, rules.pk]), {"min_age": 20}
+    )
+
+    assert page.status_code == 302
+    rules.refresh_from_db()
+    assert rules.min_age == 18
+
+
+def test_the_results_list_reasons_in_indonesian_and_the_cut(client, admin_user, applied):
+    run, workers = applied
+    url = reverse("eligibility:run_detail", args=[run.program_id, run.pk])
+    _login(client, admin_user)
+
+    too_old = client.get(url, {"reason": "age_above"}).content.decode()
+    outside = client.get(url, {"cut": "quota"}).content.decode()
+
+    assert "tidak memenuhi: umur 67 tahun, batas 65" in too_old
+    assert workers["old"].full_name in too_old and workers["first"].full_name not in too_old
+    assert "di luar kuota Kecamatan Tenggarong" in outside
+    assert workers["second"].full_name in outside
+
+
+def test_an_operator_sees_only_the_workers_of_their_district(client, loa_kulu_operator, applied):
+    run, workers = applied
+
+    page = _login(client, loa_kulu_operator).get(
+        reverse("eligibility:run_detail", args=[run.program_id, run.pk])
+    )
+
+    body = page.content.decode()
+    assert workers["loa_kulu"].full_name in body
+    assert workers["first"].full_name not in body and workers["old"].full_name not in body
+
+
+def test_a_leader_sees_counts_without_workers_and_an_auditor_nothing(
+    client, leader, auditor, applied
+):
+    run, workers = applied
+    url = reverse("eligibility:run_detail", args=[run.program_id, run.pk])
+
+    as_leader = _login(client, leader).get(url).content.decode()
+    assert 'id="counts-by-district"' in as_leader
+    assert workers["first"].full_name not in as_leader
+    client.logout()
+    assert _login(client, auditor).get(url).status_code == 403
+
+
+def test_only_administrators_run_the_rules_from_the_page(client, verifier, rules):
+    response = _login(client, verifier).post(reverse("eligibility:run", args=[rules.program_id]))
+
+    assert response.status_code == 403
+    assert not EligibilityRun.objects.exists()
+
+
+def test_the_results_page_takes_a_bounded_number_of_queries(
+    client, admin_user, applied, make_worker
+):
+    run, _workers = applied
+    _login(client, admin_user)
+    url = reverse("eligibility:run_detail", args=[run.program_id, run.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(6):
+        make_worker()
+    bigger = apply_eligibility(actor=admin_user, program_id=run.program_id, on=ON)
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("eligibility:run_detail", args=[run.program_id, bigger.pk]))
+
+    assert len(many) == len(few)
+
+
+def test_the_worker_page_shows_the_decision_and_a_verifier_records_an_override(
+    client, verifier, applied
+):
+    run, workers = applied
+    old = workers["old"]
+    _login(client, verifier)
+    page = client.get(reverse("registry:worker_detail", args=[old.pk])).content.decode()
+    assert 'id="eligibility"' in page
+    assert "tidak memenuhi: umur 67 tahun, batas 65" in page
+
+    response = client.post(
+        reverse("eligibility:override_record", args=[run.program_id, old.pk]),
+        {"kind": OverrideKind.EXCLUDE, "reason": "Sudah pindah ke luar daerah, cek lapangan."},
+    )
+
+    assert response.status_code == 302
+    override = EligibilityOverride.objects.get()
+    assert (override.worker_id, override.decided_by) == (old.pk, verifier)
+    page = client.get(reverse("registry:worker_detail", args=[old.pk])).content.decode()
+    assert "Sudah pindah ke luar daerah" in page
+
+
+def test_an_operator_cannot_record_an_override(client, tenggarong_operator, applied):
+    run, workers = applied
+
+    response = _login(client, tenggarong_operator).post(
+        reverse("eligibility:override_record", args=[run.program_id, workers["first"].pk]),
+        {"kind": OverrideKind.EXCLUDE, "reason": "Alasan yang cukup panjang di sini."},
+    )
+
+    assert response.status_code == 403
+    assert not EligibilityOverride.objects.exists()
+
+
+def test_a_new_draft_starts_from_the_newest_version(admin_user, rules):
+    RuleVersion.objects.filter(pk=rules.pk).update(max_age=60)
+
+    draft = create_draft(actor=admin_user, program_id=rules.program_id)
+
+    assert (draft.number, draft.status, draft.max_age) == (2, "draft", 60)
+    assert AuditEvent.objects.filter(action="eligibility_rules.create").count() == 2
