@@ -7,7 +7,9 @@ column and at least one other known column is the header.
 
 import datetime as dt
 import hashlib
+import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,3 +126,17 @@ def _fields(row: list[object]) -> dict[int, str]:
         if field and field not in fields.values():
             fields[index] = field
     return fields
+
+
+@contextmanager
+def saved_upload(upload) -> Iterator[Path]:
+    """An uploaded file on disk, for the readers (which need a path), removed afterwards."""
+    suffix = Path(upload.name or "").suffix.lower() or ".csv"
+    with tempfile.NamedTemporaryFile(suffix=suffix, delete=False) as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    path = Path(handle.name)
+    try:
+        yield path
+    finally:
+        path.unlink(missing_ok=True)

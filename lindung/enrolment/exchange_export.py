@@ -13,8 +13,10 @@ import io
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import xlsxwriter
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -24,7 +26,7 @@ from lindung.accounts.permissions import Capability, require
 from lindung.audit.services import record_event
 from lindung.core.exceptions import DomainError
 from lindung.enrolment.models import Enrolment, EnrolmentStatus, ExportTemplate, RegistrationBatch
-from lindung.enrolment.selectors import enrolments_for_user, narrow_area
+from lindung.enrolment.selectors import enrolments_for_user, get_batch_for_user, narrow_area
 from lindung.enrolment.services import Move, save_moves
 from lindung.programs.budget import check_budget, rule_for_area, share_rules
 from lindung.programs.models import Program
@@ -152,7 +154,15 @@ def export_registration_batch(
         batch.columns = [list(pair) for pair in columns]
         batch.save(update_fields=["checksum", "columns"])
         _submit(actor, batch, rows, splits, on)
+        path = batch_file_path(batch)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
     return ExportedBatch(batch, content, batch.file_name)
+
+
+def batch_file_path(batch: RegistrationBatch) -> Path:
+    """Where the file sent to BPJS is kept, for downloading it again."""
+    return Path(settings.DATA_DIR) / "enrolment" / "batches" / f"{batch.pk}-{batch.file_name}"
 
 
 def _funder_splits(program: Program, villages: set[str]) -> dict[str, list[dict]]:
@@ -250,3 +260,21 @@ def write_rows(file_format: str, columns: list[tuple[str, str]], rows: list[Row]
 
 def _text(value: object) -> object:
     return value if isinstance(value, int) and not isinstance(value, bool) else str(value or "")
+
+
+def open_batch_file(*, actor: User, batch_id: int) -> tuple[RegistrationBatch, Path]:
+    """The registration file of a batch, downloaded again; the download is audited."""
+    require(actor, Capability.EXPORT_WORKERS)
+    require(actor, Capability.VIEW_FULL_IDENTITY)
+    batch = get_batch_for_user(actor, batch_id)
+    path = batch_file_path(batch)
+    if not path.is_file():
+        raise DomainError("Berkas batch ini tidak lagi tersimpan.")
+    record_event(
+        actor=actor,
+        action="enrolment.batch_download",
+        object_type="registration_batch",
+        object_id=batch.pk,
+        context={"file_name": batch.file_name, "checksum": batch.checksum},
+    )
+    return batch, path

@@ -33,7 +33,11 @@ from lindung.enrolment.models import (
     EnrolmentStatus,
     ParticipantPayer,
 )
-from lindung.enrolment.selectors import enrolments_for_user, narrow_area
+from lindung.enrolment.selectors import (
+    enrolments_for_user,
+    get_bpjs_import_for_user,
+    narrow_area,
+)
 from lindung.enrolment.services import Move, check_move, save_moves
 from lindung.registry.models import Worker
 
@@ -374,3 +378,17 @@ def _existing_participants(niks: set[str], as_of: dt.date) -> dict[tuple, BpjsPa
             key = (participant.nik, participant.segment, participant.membership_kind)
             found[key] = participant
     return found
+
+
+def open_unmatched_report(*, actor: User, file_id: int) -> BpjsFileImport:
+    """The rows of a BPJS file that matched nothing (full NIKs), downloaded; audited."""
+    require(actor, Capability.VIEW_FULL_IDENTITY)
+    record = get_bpjs_import_for_user(actor, file_id)
+    record_event(
+        actor=actor,
+        action="enrolment.bpjs_report_download",
+        object_type="bpjs_file",
+        object_id=record.pk,
+        context={"rows": len(record.unmatched)},
+    )
+    return record

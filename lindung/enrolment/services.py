@@ -375,3 +375,22 @@ def save_export_template(
             changes={"columns": [before, [list(pair) for pair in cleaned]]},
         )
     return template
+
+
+def record_kpj_access(*, actor: User, enrolments: list[Enrolment]) -> None:
+    """Full KPJ numbers shown in a list or an answer: one audit event per enrolment."""
+    require(actor, Capability.VIEW_FULL_IDENTITY)
+    record_events(
+        actor=actor,
+        events=[
+            PendingEvent(
+                action="enrolment.reveal",
+                object_type="enrolment",
+                object_id=enrolment.pk,
+                worker_id=enrolment.worker_id,
+                context={"field": "kpj_number"},
+            )
+            for enrolment in enrolments
+            if enrolment.kpj_number
+        ],
+    )

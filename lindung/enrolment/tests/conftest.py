@@ -25,6 +25,11 @@ SUBMITTED_ON = dt.date(2026, 5, 3)
 COVERAGE_START = dt.date(2026, 6, 1)
 
 
+@pytest.fixture(autouse=True)
+def _files_in_tmp(settings, tmp_path):
+    settings.DATA_DIR = tmp_path / "data"
+
+
 @pytest.fixture
 def apbd(admin_user):
     source = save_funding_source(
@@ -33,7 +38,7 @@ def apbd(admin_user):
             name="APBD Kukar", kind=FunderKind.REGENCY_BUDGET, membership_kind="SG"
         ),
     )
-    for year in (2026, 2027):
+    for year in range(2026, 2036):
         set_funding_budget(
             actor=admin_user, funding_source_id=source.pk, fiscal_year=year, amount=10_000_000_000
         )
