@@ -160,18 +160,38 @@ class EligibilityDecision(models.Model):
     (``reasons.Reason``). ``priority`` ranks the eligible workers of the run (1 first) and
     ``district_rank`` ranks them within their district; both are empty for the others."""
 
-    run = models.ForeignKey(EligibilityRun, on_delete=models.CASCADE, related_name="decisions")
+    # Indexes are the composite ones below: each single-column index would slow the
+    # million-row insert of a run for no read.
+    run = models.ForeignKey(
+        EligibilityRun, on_delete=models.CASCADE, related_name="decisions", db_index=False
+    )
     worker = models.ForeignKey(
-        "registry.Worker", on_delete=models.CASCADE, related_name="+", db_constraint=False
+        "registry.Worker",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     district = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="+", db_constraint=False
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     village = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="+", db_constraint=False
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     sector = models.ForeignKey(
-        "registry.Sector", on_delete=models.PROTECT, related_name="+", db_constraint=False
+        "registry.Sector",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     eligible = models.BooleanField()
     reasons = models.PositiveIntegerField(default=0)

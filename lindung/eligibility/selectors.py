@@ -325,7 +325,7 @@ def worker_eligibility(user: User, worker: Worker) -> list[WorkerEligibility]:
         d.run_id: d
         for d in EligibilityDecision.objects.filter(
             worker_id=worker.pk, run_id__in=[run.pk for run in runs.values()]
-        )
+        ).select_related("sector", "district")
     }
     overrides = {
         o.program_id: o
