@@ -4,10 +4,10 @@ be registered (a form being filled in, an API call, the rows of an import).
 Candidates are found by the batch's blocking keys (``linkage.model.BLOCKING_RULES``), each an
 indexed query, and scored by ``linkage.score_pair``: the same model and thresholds as the
 batch, so a pair the check shows is a pair the next batch run would put in the review queue.
-Two keys are left out: "NIK region + serial + birth year" (a slip in the NIK's date part,
+One key is left out: "NIK region + serial + birth year" (a slip in the NIK's date part,
 which the birth date keys catch whenever the declared birth date was typed right; an index
-of its own would slow every import for very little), and, for imports only, the two name
-keys (see ``duplicates_of_rows``).
+of its own would slow every import for very little). An import compares its rows by the NIK
+only, for the slip most second registrations make (see "an import chunk" below).
 
 Candidates outside the user's area are still found — a person registered in two districts is
 exactly what must be caught — but are described only by their district, score and level.
@@ -18,7 +18,7 @@ No writes happen here.
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -60,8 +60,6 @@ _COLUMNS = (
     "district__name",
 )  # fmt: skip
 _STORED_PHONE = re.compile(r"\+62\d{6,13}")
-# Rows of one import chunk sharing a key beyond which the key says nothing about a person.
-_LARGEST_ROW_GROUP = 50
 # Workers from which the registry's size says how common a name is (see ``_name_frequency``).
 NAME_FREQUENCY_FROM = 20_000
 
@@ -394,12 +392,21 @@ def audit_summary(candidates: list[PossibleDuplicate]) -> list[list]:
 
 
 # -- an import chunk -----------------------------------------------------------------------
+#
+# An import compares each new row with the registry and with the rows before it in its chunk
+# for the slip that makes most second registrations: the NIK typed with one or two digits
+# wrong (or two neighbours swapped). Candidates share a half of the NIK (the two indexes) and
+# differ from it in at most two digits; the other keys are left to the batch run. Looked up
+# for 10,000 rows at once, each of them matches a few unrelated workers per row in a
+# registry of a million (people born the same day in the same district, holders of the same
+# NIK half), and scoring those in Python would double the time of a large import for the
+# rare pair they add.
 
 
 def import_flags(*, user: User, rows: dict[int, dict[str, Any]]) -> dict[int, str]:
     """For the new rows of an import chunk (cleaned values by row number): the message of
     each row that may be a worker already registered or an earlier row of the chunk (the
-    registry first), in a handful of queries for the whole chunk."""
+    registry first), in two queries for the whole chunk."""
     records = {number: check_record(values, id=-number) for number, values in rows.items()}
     in_registry = duplicates_of_rows(user=user, records=records)
     in_file = duplicates_within_rows(records)
@@ -410,28 +417,24 @@ def import_flags(*, user: User, rows: dict[int, dict[str, Any]]) -> dict[int, st
 def duplicates_of_rows(
     *, user: User, records: dict[int, LinkageRecord]
 ) -> dict[int, list[PossibleDuplicate]]:
-    """For an import chunk (cleaned values of new workers by row number): each row's possible
-    duplicates in the registry, best first, in a handful of queries for the whole chunk.
-
-    The keys are the NIK's two halves (one query) and birth date + district (one query per
-    district): what a person registered again looks like, a NIK typed with a slip or another
-    NIK with the same birth date. The others are left to the batch run: looked up for
-    thousands of rows at once, the name keys match most of the registry's names, and the
-    phone and family card keys every row's relatives, whose scoring would double the time
-    of an import for the rare pair they add."""
-    if not records:
+    """Each record's possible duplicates in the registry with a NIK one or two digits off,
+    best first: one query for the NIKs sharing a half, one for the near ones' values."""
+    niks = {number: nik for number, record in records.items() if (nik := clean_nik(record.nik))}
+    if not niks:
         return {}
-    by_key = _index_rows(_chunk_candidate_rows(list(records.values())))
+    halves = _workers().alias(nik_head=NIK_HEAD, nik_tail=NIK_TAIL)
+    halves = halves.filter(
+        Q(nik_head__in={nik[:12] for nik in niks.values()})
+        | Q(nik_tail__in={nik[6:] for nik in niks.values()})
+    )
+    by_half = _by_half(halves.values_list("nik", "id"))
+    near = {number: _near_ids(nik, by_half, exclude=nik) for number, nik in niks.items()}
+    wanted = {worker_id for ids in near.values() for worker_id in ids}
+    rows = {row["id"]: row for row in _workers().filter(pk__in=wanted).values(*_COLUMNS)}
     visible = _visible(user)
     result: dict[int, list[PossibleDuplicate]] = {}
-    for number, record in records.items():
-        rows_found = {row["id"]: row for row in _rows_for(record, by_key)}
-        nik = clean_nik(record.nik)
-        found = _scored(
-            record,
-            [r for r in rows_found.values() if not (nik and r["nik"] == nik)],
-            frequency=None,
-        )
+    for number, ids in near.items():
+        found = _scored(records[number], [rows[i] for i in ids if i in rows], frequency=None)
         if found:
             result[number] = [_duplicate(f.row, f.score, in_scope=visible(f.row)) for f in found]
     return result
@@ -452,72 +455,42 @@ class RowPair:
 
 
 def duplicates_within_rows(records: dict[int, LinkageRecord]) -> dict[int, RowPair]:
-    """Rows of one chunk that may be the same person as an earlier row of it, by the same
-    keys and scorer as ``duplicates_of_rows`` (the best earlier row for each). Rows of
-    different chunks are not compared: the batch run finds those."""
-    by_key: dict[tuple, list[int]] = {}
-    for number, record in records.items():
-        for key in _keys(record):
-            by_key.setdefault(key, []).append(number)
+    """Rows that may be the same person as an earlier row (the best one for each), with a
+    NIK one or two digits off. Rows of different chunks are not compared: the batch run
+    finds those."""
+    niks = {number: nik for number, record in records.items() if (nik := clean_nik(record.nik))}
+    by_half = _by_half((nik, number) for number, nik in niks.items())
     best: dict[int, RowPair] = {}
-    compared: set[tuple[int, int]] = set()
-    for numbers in by_key.values():
-        if len(numbers) > _LARGEST_ROW_GROUP:
-            continue  # a date typed on every row as a placeholder, not a birthday
-        for index, later in enumerate(numbers):
-            for first in numbers[:index]:
-                if (first, later) in compared:
-                    continue
-                compared.add((first, later))
-                scored = score_pair(records[first], records[later])
-                if scored is None:
-                    continue
-                pair = RowPair(later, first, round(100 * scored.probability, 1), scored.level)
-                if later not in best or pair.score > best[later].score:
-                    best[later] = pair
+    for later, nik in niks.items():
+        for first in sorted(_near_ids(nik, by_half, exclude=nik)):
+            if first >= later:
+                break
+            scored = score_pair(records[first], records[later])
+            if scored is None:
+                continue
+            pair = RowPair(later, first, round(100 * scored.probability, 1), scored.level)
+            if later not in best or pair.score > best[later].score:
+                best[later] = pair
     return best
 
 
-def _chunk_candidate_rows(records: list[LinkageRecord]) -> list[dict]:
-    niks = [nik for r in records if (nik := clean_nik(r.nik))]
-    keys = []
-    if niks:
-        keys += [Q(nik_head__in={n[:12] for n in niks}), Q(nik_tail__in={n[6:] for n in niks})]
-    workers = _workers().alias(nik_head=NIK_HEAD, nik_tail=NIK_TAIL)
-    rows = list(workers.filter(reduce(or_, keys)).values(*_COLUMNS)) if keys else []
-    # One query per district (a district's own list has one): the (birth date, district)
-    # index answers each date of the list exactly.
-    born: dict[str, set[dt.date]] = {}
-    for record in records:
-        if record.birth_date and record.district_id:
-            born.setdefault(record.district_id, set()).add(record.birth_date)
-    for district, days in sorted(born.items()):
-        rows += _workers().filter(district_id=district, birth_date__in=days).values(*_COLUMNS)
-    return rows
+def _by_half(niks: Iterable[tuple[str, int]]) -> dict[str, list[tuple[str, int]]]:
+    """NIKs by their first twelve and last ten digits (prefixed to keep the two apart)."""
+    by_half: dict[str, list[tuple[str, int]]] = {}
+    for nik, key in niks:
+        by_half.setdefault("h" + nik[:12], []).append((nik, key))
+        by_half.setdefault("t" + nik[6:], []).append((nik, key))
+    return by_half
 
 
-def _keys(record: LinkageRecord) -> Iterator[tuple]:
-    """The keys an import row is looked up by (see ``duplicates_of_rows``)."""
-    nik = clean_nik(record.nik)
-    if nik:
-        yield ("head", nik[:12])
-        yield ("tail", nik[6:])
-    if record.birth_date:
-        yield ("born", record.birth_date, record.district_id)
-
-
-def _index_rows(rows: list[dict]) -> dict[tuple, list[dict]]:
-    by_key: dict[tuple, list[dict]] = {}
-    for row in rows:
-        record = _record(row)
-        for key in set(_keys(record)):
-            by_key.setdefault(key, []).append(row)
-    return by_key
-
-
-def _rows_for(record: LinkageRecord, by_key: dict[tuple, list[dict]]) -> Iterator[dict]:
-    for key in _keys(record):
-        yield from by_key.get(key, [])
+def _near_ids(nik: str, by_half: dict[str, list[tuple[str, int]]], *, exclude: str) -> set[int]:
+    """The keys of the NIKs sharing a half with ``nik`` and at most two digits off it."""
+    candidates = by_half.get("h" + nik[:12], []) + by_half.get("t" + nik[6:], [])
+    return {
+        key
+        for other, key in candidates
+        if other != exclude and sum(a != b for a, b in zip(nik, other, strict=True)) <= 2
+    }
 
 
 # -- the evidence in words -----------------------------------------------------------------
