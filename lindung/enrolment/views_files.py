@@ -24,6 +24,7 @@ from lindung.enrolment.exchange_import import (
     open_unmatched_report,
 )
 from lindung.enrolment.forms import BatchForm, BpjsFileForm
+from lindung.enrolment.models import EnrolmentStatus
 from lindung.enrolment.selectors import (
     batches_for_user,
     bpjs_imports_for_user,
@@ -88,8 +89,8 @@ def batch_detail(request, batch_id: int):
 
 
 def _status_counts(batch) -> dict[str, int]:
-    rows = batch.enrolments.values_list("status").annotate(n=Count("id")).order_by()
-    return dict(rows)
+    rows = batch.enrolments.values_list("status").annotate(n=Count("id")).order_by("status")
+    return {str(EnrolmentStatus(status).label): count for status, count in rows}
 
 
 @worker_page
