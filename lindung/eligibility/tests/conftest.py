@@ -30,7 +30,9 @@ _serials = itertools.count(1)
 def apbd(admin_user):
     source = save_funding_source(
         actor=admin_user,
-        data=FundingSourceInput(name="APBD Kukar", kind=FunderKind.REGENCY_BUDGET),
+        data=FundingSourceInput(
+            name="APBD Kukar", kind=FunderKind.REGENCY_BUDGET, membership_kind="SG"
+        ),
     )
     set_funding_budget(
         actor=admin_user, funding_source_id=source.pk, fiscal_year=2026, amount=10_000_000_000

@@ -15,6 +15,7 @@ from lindung.eligibility.models import (
     RuleVersion,
 )
 from lindung.eligibility.reasons import Reason
+from lindung.eligibility.selectors import cut_text
 from lindung.eligibility.services import apply_eligibility
 from lindung.eligibility.tests.conftest import ON
 from lindung.programs.services import set_funding_budget
@@ -106,6 +107,7 @@ def test_a_district_quota_keeps_its_first_workers_and_marks_the_rest_outside(
         False, CutReason.QUOTA
     )  # fmt: skip
     assert decisions[second.pk].district_rank == 2
+    assert cut_text(decisions[second.pk]) == "di luar kuota Kecamatan Tenggarong"
     assert decisions[elsewhere.pk].within_cut is True
     assert run.counts["within_cut"] == 2
     assert run.cut["outside_quota"] == 1
@@ -126,6 +128,8 @@ def test_the_budget_takes_candidates_in_priority_order_until_it_runs_out(
     inside = {pk for pk, d in decisions.items() if d.within_cut}
     assert inside == {workers[1].pk, workers[2].pk}
     assert {d.cut_reason for d in decisions.values() if not d.within_cut} == {CutReason.BUDGET}
+    assert cut_text(decisions[workers[0].pk]) == "di luar anggaran"
+    assert cut_text(decisions[workers[1].pk]) == "di dalam batas"
     assert run.cut["outside_budget"] == 2
     assert run.cut["budget"]["funders"] == [
         {"name": "APBD Kukar", "members_paid": 2, "left_after": 32_000}
