@@ -57,8 +57,6 @@ class Coverage:
 def state_on(enrolment: Enrolment, on: dt.date) -> str | None:
     """The enrolment's status on ``on`` from its dates ("covered" when active), or None
     before it existed."""
-    if on < enrolment.candidate_since:
-        return None
     if enrolment.ended_on is not None:
         was_active = enrolment.coverage_start is not None
         if (was_active and on > enrolment.ended_on) or (
@@ -66,7 +64,9 @@ def state_on(enrolment: Enrolment, on: dt.date) -> str | None:
         ):
             return EnrolmentStatus.ENDED
     if enrolment.coverage_start is not None and on >= enrolment.coverage_start:
-        return "covered"
+        return "covered"  # BPJS's start counts even before the enrolment was recorded
+    if on < enrolment.candidate_since:
+        return None
     if enrolment.submitted_on is not None and on >= enrolment.submitted_on:
         return EnrolmentStatus.SUBMITTED
     return EnrolmentStatus.CANDIDATE

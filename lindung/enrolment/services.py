@@ -97,10 +97,12 @@ def check_move(enrolment: Enrolment, move: Move) -> None:
             raise DomainError("Nomor KPJ dari BPJS wajib diisi untuk mengaktifkan kepesertaan.")
         if move.coverage_start is None:
             raise DomainError("Tanggal mulai kepesertaan dari BPJS wajib diisi.")
-        if enrolment.submitted_on and move.coverage_start < enrolment.submitted_on:
+        # BPJS may start coverage on the 1st of the month the registration reached it.
+        earliest = enrolment.submitted_on and enrolment.submitted_on.replace(day=1)
+        if earliest and move.coverage_start < earliest:
             raise DomainError(
-                "Tanggal mulai kepesertaan tidak boleh sebelum tanggal pengajuan "
-                f"({format_date(enrolment.submitted_on)})."
+                "Tanggal mulai kepesertaan tidak boleh sebelum bulan pengajuan "
+                f"({format_date(earliest)})."
             )
     if move.to_status == S.ENDED:
         if move.reason not in END_REASONS.get(enrolment.status, set()):

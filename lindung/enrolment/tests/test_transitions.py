@@ -239,3 +239,23 @@ def test_a_worker_has_at_most_one_active_enrolment_even_in_the_database(
         Enrolment.objects.filter(pk=other.pk).update(
             status=S.ACTIVE, kpj_number="1", coverage_start=dt.date(2026, 1, 1)
         )
+
+
+def test_bpjs_may_start_coverage_on_the_first_of_the_submission_month_but_not_earlier(
+    admin_user, submitted
+):
+    # Submitted on 3 May 2026.
+    with pytest.raises(DomainError, match="bulan pengajuan"):
+        transition(
+            actor=admin_user,
+            enrolment_id=submitted.pk,
+            move=Move(S.ACTIVE, dt.date(2026, 4, 30), "", "", "1", dt.date(2026, 4, 30)),
+        )
+
+    transition(
+        actor=admin_user,
+        enrolment_id=submitted.pk,
+        move=Move(S.ACTIVE, dt.date(2026, 5, 1), "", "", "26012345678", dt.date(2026, 5, 1)),
+    )
+    submitted.refresh_from_db()
+    assert submitted.coverage_start == dt.date(2026, 5, 1)
