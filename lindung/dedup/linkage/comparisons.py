@@ -352,7 +352,6 @@ def _household_levels() -> tuple[Level, ...]:
     same_kk, same_phone = _equal("kk_number"), _equal("phone")
     return (
         Level("missing", _missing("kk_number", "phone"), is_null=True),
-        Level("same family card and phone", same_kk & same_phone),
         Level("same family card", same_kk),
         Level("family card one digit off", kk_slip),
         Level("same phone", same_phone),

@@ -21,7 +21,8 @@ MODEL_PATH = Path(__file__).with_name("model.json")
 BLOCKING_RULES = (
     "l.nik_region = r.nik_region AND l.nik_date = r.nik_date",  # a slip in the serial
     "l.nik_date = r.nik_date AND l.nik_serial = r.nik_serial",  # ... in the region
-    "l.nik_region = r.nik_region AND l.nik_serial = r.nik_serial AND l.birth_year = r.birth_year",
+    # ... in the NIK's date, found by the declared birth date even after a move:
+    "l.nik_region = r.nik_region AND l.nik_serial = r.nik_serial AND l.birth_date = r.birth_date",
     "l.birth_date = r.birth_date AND l.district_id = r.district_id",  # another NIK altogether
     "l.name_core = r.name_core AND l.birth_year = r.birth_year",
     "l.name_key = r.name_key AND l.birth_date = r.birth_date",  # moved, and a dropped word
