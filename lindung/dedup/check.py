@@ -407,11 +407,29 @@ def import_flags(*, user: User, rows: dict[int, dict[str, Any]]) -> dict[int, st
     """For the new rows of an import chunk (cleaned values by row number): the message of
     each row that may be a worker already registered or an earlier row of the chunk (the
     registry first), in two queries for the whole chunk."""
-    records = {number: check_record(values, id=-number) for number, values in rows.items()}
+    records = _LazyRecords(rows)
     in_registry = duplicates_of_rows(user=user, records=records)
     in_file = duplicates_within_rows(records)
     flags = {number: found[0].short_text() for number, found in in_registry.items()}
     return {number: pair.short_text() for number, pair in in_file.items()} | flags
+
+
+class _LazyRecords(dict):
+    """Row number → ``LinkageRecord``, built when first asked for: most rows of an import
+    have no NIK near another one and are never scored."""
+
+    def __init__(self, rows: dict[int, dict[str, Any]]) -> None:
+        super().__init__()
+        self.rows = rows
+        self.niks = {
+            number: nik
+            for number, values in rows.items()
+            if (nik := clean_nik(validation.digits_only(str(values.get("nik") or ""))))
+        }
+
+    def __missing__(self, number: int) -> LinkageRecord:
+        record = self[number] = check_record(self.rows[number], id=-number)
+        return record
 
 
 def duplicates_of_rows(
@@ -419,7 +437,7 @@ def duplicates_of_rows(
 ) -> dict[int, list[PossibleDuplicate]]:
     """Each record's possible duplicates in the registry with a NIK one or two digits off,
     best first: one query for the NIKs sharing a half, one for the near ones' values."""
-    niks = {number: nik for number, record in records.items() if (nik := clean_nik(record.nik))}
+    niks = _niks(records)
     if not niks:
         return {}
     halves = _workers().alias(nik_head=NIK_HEAD, nik_tail=NIK_TAIL)
@@ -430,10 +448,14 @@ def duplicates_of_rows(
     by_half = _by_half(halves.values_list("nik", "id"))
     near = {number: _near_ids(nik, by_half, exclude=nik) for number, nik in niks.items()}
     wanted = {worker_id for ids in near.values() for worker_id in ids}
+    if not wanted:
+        return {}
     rows = {row["id"]: row for row in _workers().filter(pk__in=wanted).values(*_COLUMNS)}
     visible = _visible(user)
     result: dict[int, list[PossibleDuplicate]] = {}
     for number, ids in near.items():
+        if not ids:
+            continue
         found = _scored(records[number], [rows[i] for i in ids if i in rows], frequency=None)
         if found:
             result[number] = [_duplicate(f.row, f.score, in_scope=visible(f.row)) for f in found]
@@ -458,7 +480,7 @@ def duplicates_within_rows(records: dict[int, LinkageRecord]) -> dict[int, RowPa
     """Rows that may be the same person as an earlier row (the best one for each), with a
     NIK one or two digits off. Rows of different chunks are not compared: the batch run
     finds those."""
-    niks = {number: nik for number, record in records.items() if (nik := clean_nik(record.nik))}
+    niks = _niks(records)
     by_half = _by_half((nik, number) for number, nik in niks.items())
     best: dict[int, RowPair] = {}
     for later, nik in niks.items():
@@ -472,6 +494,12 @@ def duplicates_within_rows(records: dict[int, LinkageRecord]) -> dict[int, RowPa
             if later not in best or pair.score > best[later].score:
                 best[later] = pair
     return best
+
+
+def _niks(records: dict[int, LinkageRecord]) -> dict[int, str]:
+    if isinstance(records, _LazyRecords):
+        return records.niks
+    return {number: nik for number, record in records.items() if (nik := clean_nik(record.nik))}
 
 
 def _by_half(niks: Iterable[tuple[str, int]]) -> dict[str, list[tuple[str, int]]]:
