@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pyarrow as pa
 from django.db.models import Q
 
 from lindung.dedup.linkage.engine import Progress, frame_from_columns, score_table
@@ -25,7 +26,7 @@ def find_pairs(
     report = progress or (lambda done, total: None)
     steps = 4
     report(0, steps)
-    frame = frame_from_columns(**_registry_columns(changed_since))
+    frame = _registry_frame(changed_since)
     incremental = changed_since is not None
     if incremental and not any(frame.column("changed").to_pylist()):
         report(steps, steps)
@@ -37,9 +38,9 @@ def find_pairs(
     )
 
 
-def _registry_columns(changed_since: dt.datetime | None) -> dict[str, list]:
-    """The workers as columns, read in chunks (a million rows fit easily in memory as
-    columns; as model instances they would not)."""
+def _registry_frame(changed_since: dt.datetime | None) -> pa.Table:
+    """The workers as the engine's input, read in chunks (a million rows fit easily in
+    memory as columns; as model instances they would not)."""
     workers = Worker.objects.exclude(status__in=[WorkerStatus.INACTIVE, WorkerStatus.REJECTED])
     fields: tuple[str, ...] = _COLUMNS
     if changed_since is not None:
@@ -52,15 +53,15 @@ def _registry_columns(changed_since: dt.datetime | None) -> dict[str, list]:
         for column, value in zip(columns, row, strict=True):
             column.append(value)
     names = dict(zip(fields, columns, strict=True))
-    return {
-        "ids": names["id"],
-        "niks": names["nik"],
-        "kk_numbers": names["kk_number"],
-        "names": names["name_normalized"],
-        "birth_dates": names["birth_date"],
-        "sexes": names["sex"],
-        "village_ids": names["village_id"],
-        "district_ids": names["district_id"],
-        "phones": names["phone"],
-        "changed": [bool(value) for value in names["changed"]] if "changed" in names else None,
-    }
+    return frame_from_columns(
+        ids=names["id"],
+        niks=names["nik"],
+        kk_numbers=names["kk_number"],
+        names=names["name_normalized"],
+        birth_dates=names["birth_date"],
+        sexes=names["sex"],
+        village_ids=names["village_id"],
+        district_ids=names["district_id"],
+        phones=names["phone"],
+        changed=[bool(value) for value in names["changed"]] if "changed" in names else None,
+    )

@@ -236,7 +236,9 @@ _BOTH_LOCAL = Cond(
 
 
 def _fits_district(side: Side) -> bool:
-    return bool(side.nik and side.district_id) and side.nik[:6] == side.district_id.replace(".", "")
+    if side.nik is None or side.district_id is None:
+        return False
+    return side.nik[:6] == side.district_id.replace(".", "")
 
 
 def _nik_levels() -> tuple[Level, ...]:

@@ -156,11 +156,8 @@ class _Planter:
     # -- look-alikes: different people the engine must not pair ---------------------------
 
     def look_alikes(self, originals: list[SyntheticRecord], count: int) -> list[SyntheticRecord]:
-        makers = (
-            (self._twin, 35), (self._namesake, 30), (self._junior, 20),
-            (self._namesake_elsewhere, 15),
-        )  # fmt: skip
-        functions, weights = zip(*makers, strict=True)
+        functions = (self._twin, self._namesake, self._junior, self._namesake_elsewhere)
+        weights = (35, 30, 20, 15)
         # Namesakes carry the common names: a name held by one person is rarely held by a
         # second born the same year nearby.
         held = Counter(record.name_normalized for record in originals)

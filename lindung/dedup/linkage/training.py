@@ -57,7 +57,7 @@ def comparison_counts(frame: pa.Table, truth: set[tuple[int, int]]) -> dict:
         field: [i for i, rule in enumerate(BLOCKING_RULES) if not any(c in rule for c in columns)]
         for field, columns in _OWN_COLUMNS.items()
     }
-    counts = {field: {True: {}, False: {}} for field in fields}
+    counts: dict[str, dict[bool, dict[int, int]]] = {f: {True: {}, False: {}} for f in fields}
     pairs = {True: 0, False: 0}
     with predictions(frame, neutral) as (batch,):
         relation = batch.as_duckdbpyrelation()
