@@ -2,8 +2,9 @@
 be registered (a form being filled in, an API call, the rows of an import).
 
 Candidates are found by the batch's blocking keys (``linkage.model.BLOCKING_RULES``), each an
-indexed query, and scored by ``linkage.score_pair``: the same model and thresholds as the
-batch, so a pair the check shows is a pair the next batch run would put in the review queue.
+indexed condition of one query, and scored by ``linkage.score_pair``: the same model and
+thresholds as the batch, so a pair the check shows is a pair the next batch run would put in
+the review queue.
 One key is left out: "NIK region + serial + birth year" (a slip in the NIK's date part,
 which the birth date keys catch whenever the declared birth date was typed right; an index
 of its own would slow every import for very little). An import compares its rows by the NIK
@@ -41,8 +42,7 @@ from lindung.dedup.models import Level
 from lindung.dedup.pairs import Evidence, MatchLevel
 from lindung.regions.models import Region
 from lindung.registry import validation
-from lindung.registry.models import InactiveReason, Worker, WorkerNameToken, WorkerStatus
-from lindung.registry.name_index import TOKEN_LENGTH
+from lindung.registry.models import InactiveReason, Worker, WorkerStatus
 from lindung.registry.names import normalize_name
 
 # The NIK's region + birth date (digits 1–12) and birth date + serial (digits 7–16): the
@@ -218,8 +218,7 @@ def _workers() -> QuerySet[Worker]:
 
 
 def _candidate_rows(record: LinkageRecord, *, exclude_id: int | None) -> list[dict]:
-    """Workers sharing a blocking key with ``record``: one query for the keys the worker
-    table indexes, one through the name index."""
+    """Workers sharing a blocking key with ``record``, in one query of indexed conditions."""
     keys = []
     nik = clean_nik(record.nik)
     if nik:
@@ -228,30 +227,44 @@ def _candidate_rows(record: LinkageRecord, *, exclude_id: int | None) -> list[di
         # Both "birth date + district" and "longest name word + birth date": the few
         # workers born that day are sorted out in Python (``shares_blocking_key``).
         keys.append(Q(birth_date=record.birth_date))
-    keys += _household_keys([record])
-    rows = []
-    if keys:
-        workers = _workers().alias(nik_head=NIK_HEAD, nik_tail=NIK_TAIL)
-        rows = list(workers.filter(reduce(or_, keys)).values(*_COLUMNS))
-    core = name_core(record.name_normalized)
-    if core and record.birth_date:
-        year = record.birth_date.year
-        tokens = WorkerNameToken.objects.filter(token=name_key(core)[:TOKEN_LENGTH])
-        rows += (
-            _workers()
-            .filter(
-                pk__in=tokens.values("worker_id"),
-                birth_date__gte=dt.date(year, 1, 1),
-                birth_date__lte=dt.date(year, 12, 31),
+        core = name_core(record.name_normalized)
+        if core:
+            year = record.birth_date.year
+            keys.append(
+                Q(
+                    name_normalized__in=_name_forms(core) | {record.name_normalized},
+                    birth_date__gte=dt.date(year, 1, 1),
+                    birth_date__lte=dt.date(year, 12, 31),
+                )
             )
-            .values(*_COLUMNS)
-        )
+    keys += _household_keys([record])
+    if not keys:
+        return []
+    workers = _workers().alias(nik_head=NIK_HEAD, nik_tail=NIK_TAIL)
+    rows = workers.filter(reduce(or_, keys)).values(*_COLUMNS)
     unique = {row["id"]: row for row in rows if row["id"] != exclude_id}
     return [
         row
         for row in unique.values()
         if not (nik and row["nik"] == nik) and shares_blocking_key(record, _record(row))
     ]
+
+
+def _name_forms(core: str) -> set[str]:
+    """How a name with this core is commonly written (normalised): with or without a leading
+    Muhammad, Siti or initial, and `bin`/`binti` before the father's name.
+
+    The batch's key "same name core + birth year" is looked up through these forms, by the
+    name index: through the word index, a common word (`rahman`) in a birth year still
+    matches hundreds of workers in a registry of a million, too slow for a form being typed.
+    A rarer form (two initials, a title the normalisation keeps) is found by the other
+    keys when the birth date, NIK or phone agrees."""
+    words = core.split()
+    bodies = {core}
+    if len(words) > 1:
+        rest = " ".join(words[1:])
+        bodies |= {f"{words[0]} {link} {rest}" for link in ("bin", "binti")}
+    return {f"{lead}{body}" for lead in ("", "muhammad ", "siti ", "m ") for body in bodies}
 
 
 def _household_keys(records: Iterable[LinkageRecord]) -> list[Q]:
