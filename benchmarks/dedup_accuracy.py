@@ -27,7 +27,7 @@ TARGETS = {"duplicate_f1": 0.97, "duplicate_precision": 0.99, "febrl4_f1": 0.99}
 
 
 def _setup() -> None:
-    data_dir = ROOT / "benchmarks" / "results" / "dedup"
+    data_dir = ROOT / "benchmarks" / "results" / "dedup" / "accuracy"
     data_dir.mkdir(parents=True, exist_ok=True)
     os.environ["LINDUNG_DATA_DIR"] = str(data_dir)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lindung.config.settings")

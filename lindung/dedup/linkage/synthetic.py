@@ -162,11 +162,17 @@ class _Planter:
         # second born the same year nearby.
         held = Counter(record.name_normalized for record in originals)
         common = [record for record in originals if held[record.name_normalized] >= 3]
+        fathers = [r for r in originals if r.sex == "M" and r.birth_date.year < 1985]
         made: list[SyntheticRecord] = []
         while len(made) < count:
             maker = self.rng.choices(functions, weights=weights)[0]
-            namesake = maker in (self._namesake, self._namesake_elsewhere)
-            record = maker(self.rng.choice(common if namesake and common else originals))
+            if maker in (self._namesake, self._namesake_elsewhere):
+                model = self.rng.choice(common or originals)
+            elif maker == self._junior:
+                model = self.rng.choice(fathers or originals)
+            else:
+                model = self.rng.choice(originals)
+            record = maker(model)
             if record is not None:
                 made.append(record)
         return made
