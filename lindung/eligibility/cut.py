@@ -3,22 +3,24 @@
 Eligible workers are ranked (``evaluation.store_decisions``) by welfare decile (lowest
 first, unknown last), then the work risk of their sector (the version's order), then the
 date they were registered. A district with a quota keeps its first ``quota`` workers; the
-others are outside the quota. Then the budget: going down the ranking, a worker is inside
-while every funder that pays for their area (``programs.budget``: the share rule of their
-village or district) still has the money for their contributions from the first month of
-cover to December; the first who does not fit closes the budget to every later worker of
-the same share rule, since what is left only shrinks. Each line is drawn with one UPDATE.
+others are outside the quota (marked as the decisions are written). Then the budget: going
+down the ranking, a worker is inside while every funder that pays for their area
+(``programs.budget``: the share rule of their village or district) still has the money for
+their contributions from the first month of cover to December; the first who does not fit
+closes the budget to every later worker of the same share rule, since what is left only
+shrinks: one UPDATE per share rule.
 """
 
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from lindung.core.exceptions import DomainError
+from lindung.eligibility.evaluation import enrolled_workers
 from lindung.eligibility.models import CutReason, EligibilityDecision, EligibilityRun
-from lindung.enrolment.models import OPEN_STATUSES, Enrolment
 from lindung.programs.budget import (
     ProgramCosting,
     budget_position,
@@ -28,19 +30,30 @@ from lindung.programs.budget import (
 from lindung.programs.models import Program
 
 
-def draw_cut(run: EligibilityRun, quotas: dict[str, int]) -> dict:
-    """Mark the run's eligible workers outside the quotas and the budget; describe the cut."""
-    decisions = EligibilityDecision.objects.filter(run=run, eligible=True)
-    outside_quota = 0
-    for district, quota in sorted(quotas.items()):
-        outside_quota += decisions.filter(district_id=district, district_rank__gt=quota).update(
-            within_cut=False, cut_reason=CutReason.QUOTA
-        )
-    cut: dict = {"quotas": quotas, "outside_quota": outside_quota}
+def budget_plan(program: Program, on: dt.date) -> tuple["BudgetPlan | None", str]:
+    """The programme's budget for the run, or None and why it cannot be checked."""
     try:
-        plan = BudgetPlan.for_program(run.program, run.reference_date)
+        return BudgetPlan.for_program(program, on), ""
     except DomainError as error:
-        return cut | {"budget_note": error.message, "outside_budget": 0}
+        return None, error.message
+
+
+def draw_cut(
+    run: EligibilityRun, quotas: dict[str, int], plan: "BudgetPlan | None", note: str = ""
+) -> dict:
+    """Finish the cut of a run whose decisions are written, and describe it. Quotas were
+    applied as the decisions were written, and the budget too when the plan has a
+    ``capacity``; otherwise the budget lines are drawn here."""
+    decisions = EligibilityDecision.objects.filter(run=run, eligible=True)
+    outside_quota = decisions.filter(cut_reason=CutReason.QUOTA).count() if quotas else 0
+    cut: dict = {"quotas": quotas, "outside_quota": outside_quota}
+    if plan is None:
+        return cut | {"budget_note": note, "outside_budget": 0}
+    if plan.capacity() is not None:
+        paid = decisions.filter(within_cut=True).exclude(worker_id__in=plan.enrolled())
+        plan.charge(paid.count())
+        outside_budget = decisions.filter(cut_reason=CutReason.BUDGET).count()
+        return cut | {"budget": plan.summary(), "outside_budget": outside_budget}
     lines = plan.lines(decisions.filter(within_cut=True))
     outside_budget = 0
     for villages, first_outside in lines.values():
@@ -88,14 +101,30 @@ class BudgetPlan:
             self._cost[village] = (rule, dict(amounts))
         return self._cost[village]
 
+    def capacity(self) -> int | None:
+        """How many new members the budget pays for when one share rule covers the whole
+        regency (its candidates are then simply the first ones); None when areas have
+        rules of their own, or nothing limits the members."""
+        if set(self.costing.rules) != {None}:
+            return None
+        _rule, cost = self.cost(settings.LINDUNG_REGENCY_CODE)
+        limits = [self.remaining[funder] // amount for funder, amount in cost.items() if amount]
+        return min(limits) if limits else None
+
+    def charge(self, members: int) -> None:
+        """Record ``members`` new members under the single share rule (see ``capacity``)."""
+        _rule, cost = self.cost(settings.LINDUNG_REGENCY_CODE)
+        for funder, amount in cost.items():
+            self.remaining[funder] -= amount * members
+            self.members_paid[funder] += members
+
+    def enrolled(self) -> QuerySet:
+        return enrolled_workers(self.costing.program.pk)
+
     def lines(self, candidates: QuerySet) -> dict[str | None, tuple[set[str], int]]:
         """Per share rule: its villages among the candidates and the priority of the first
         candidate the budget cannot take (rules whose candidates all fit are left out)."""
-        members = set(
-            Enrolment.objects.filter(
-                program=self.costing.program, status__in=OPEN_STATUSES
-            ).values_list("worker_id", flat=True)
-        )
+        members = {row["worker_id"] for row in self.enrolled()}
         closed: dict[str | None, int] = {}
         villages: dict[str | None, set[str]] = defaultdict(set)
         rows = candidates.order_by("priority").values_list("priority", "village_id", "worker_id")

@@ -14,10 +14,8 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import (
     Case,
-    Exists,
     F,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -28,6 +26,7 @@ from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, Extra
 from lindung.core.exceptions import DomainError
 from lindung.core.formatting import format_money
 from lindung.eligibility.models import (
+    CutReason,
     EligibilityDecision,
     EligibilityOverride,
     IncomeLimit,
@@ -37,6 +36,7 @@ from lindung.eligibility.models import (
 )
 from lindung.eligibility.participants import active_elsewhere
 from lindung.eligibility.reasons import Limits, Reason
+from lindung.enrolment.models import OPEN_STATUSES, Enrolment
 from lindung.registry.models import Sector, Worker, WorkerStatus
 
 # Sectors without a place in the risk order, and workers without a decile, rank last.
@@ -97,26 +97,30 @@ def years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def conditions(criteria: Criteria) -> dict[Reason, Q | Exists]:
+def conditions(criteria: Criteria) -> dict[Reason, Q]:
     """Each reason with the condition that raises it (only those the version uses)."""
     version, on = criteria.version, criteria.on
-    waived = _override(version, OverrideKind.WAIVE_DECILE)
-    found: dict[Reason, Q | Exists] = {
+    waived = overridden(version, OverrideKind.WAIVE_DECILE)
+    excluded = overridden(version, OverrideKind.EXCLUDE)
+    found: dict[Reason, Q] = {
         # Age on the reference date, compared as birth dates so no age is computed here.
         Reason.TOO_YOUNG: Q(birth_date__gt=years_before(on, version.min_age)),
         Reason.TOO_OLD: Q(birth_date__lte=years_before(on, version.max_age + 1)),
         Reason.NOT_ACTIVE_IN_REGISTRY: ~Q(
             status__in=[WorkerStatus.REGISTERED, WorkerStatus.VERIFIED]
         ),
-        Reason.EXCLUDED_BY_OVERRIDE: _override(version, OverrideKind.EXCLUDE),
     }
+    if excluded:
+        found[Reason.EXCLUDED_BY_OVERRIDE] = Q(pk__in=excluded)
     if version.require_residence:
         # By the village of the address: a NIK keeps the district where it was first issued.
         regency = settings.LINDUNG_REGENCY_CODE
         found[Reason.NOT_RESIDENT] = ~Q(village_id__gt=regency + ".", village_id__lt=regency + "/")
     if version.max_welfare_decile is not None:
-        found[Reason.DECILE_TOO_HIGH] = Q(welfare_decile__gt=version.max_welfare_decile) & ~waived
-        found[Reason.DECILE_UNKNOWN] = Q(welfare_decile__isnull=True) & ~waived
+        not_waived = ~Q(pk__in=waived) if waived else Q()
+        found[Reason.DECILE_TOO_HIGH] = Q(welfare_decile__gt=version.max_welfare_decile)
+        found[Reason.DECILE_TOO_HIGH] &= not_waived
+        found[Reason.DECILE_UNKNOWN] = Q(welfare_decile__isnull=True) & not_waived
     if criteria.sector_ids is not None:
         found[Reason.SECTOR_EXCLUDED] = ~Q(sector_id__in=criteria.sector_ids)
     if criteria.income_limit is not None:
@@ -127,14 +131,13 @@ def conditions(criteria: Criteria) -> dict[Reason, Q | Exists]:
     return found
 
 
-def _override(version: RuleVersion, kind: str) -> Exists:
-    return Exists(
+def overridden(version: RuleVersion, kind: str) -> list[int]:
+    """Workers with a standing override of ``kind``: a few hundred at most, so a list of
+    ids is cheaper for the database than a subquery per worker."""
+    return list(
         EligibilityOverride.objects.filter(
-            program_id=version.program_id,
-            worker_id=OuterRef("pk"),
-            kind=kind,
-            withdrawn_at__isnull=True,
-        )
+            program_id=version.program_id, kind=kind, withdrawn_at__isnull=True
+        ).values_list("worker_id", flat=True)
     )
 
 
@@ -169,18 +172,32 @@ def evaluated_workers(criteria: Criteria) -> QuerySet:
             v=F("village_id"),
             s=F("sector_id"),
             r=reasons,
-            waived=Case(
-                When(_override(criteria.version, OverrideKind.WAIVE_DECILE), then=Value(1)),
-                default=Value(0),
-            ),
+            waived=_one_if_in(overridden(criteria.version, OverrideKind.WAIVE_DECILE)),
             age=Value(on.year) - ExtractYear("birth_date") - birthday_later,
             dec=F("welfare_decile"),
             inc=F("monthly_income"),
             k1=Coalesce("welfare_decile", Value(LAST)),
             k2=risk,
             k3=F("created_at"),
+            # Enrolled already: paid for in the budget position, so never cut by the budget.
+            m=Case(
+                When(pk__in=enrolled_workers(criteria.version.program_id), then=Value(1)),
+                default=Value(0),
+            ),
         )
     )
+
+
+def enrolled_workers(program_id: int) -> QuerySet:
+    return Enrolment.objects.filter(program_id=program_id, status__in=OPEN_STATUSES).values(
+        "worker_id"
+    )
+
+
+def _one_if_in(ids: list[int]) -> Case | Value:
+    if not ids:
+        return Value(0)
+    return Case(When(pk__in=ids, then=Value(1)), default=Value(0))
 
 
 def decisions_sql(criteria: Criteria) -> tuple[str, tuple]:
@@ -191,29 +208,63 @@ _DECISION_TABLE = EligibilityDecision._meta.db_table
 _PRIORITY = "ORDER BY e.k1, e.k2, e.k3, e.w"
 
 
-def store_decisions(criteria: Criteria, run_id: int) -> None:
-    """Write every worker's decision for ``run_id`` in one statement. Eligible workers get
-    their rank in the run and in their district; all start inside the cut."""
+def store_decisions(criteria: Criteria, run_id: int, *, capacity: int | None = None) -> None:
+    """Write every worker's decision for ``run_id`` in one statement.
+
+    Eligible workers get their rank in the run and in their district; those past their
+    district's quota are outside the cut. With ``capacity`` (how many new members the
+    budget pays for, when one share rule covers the whole regency) the budget cut is drawn
+    here too: the first ``capacity`` candidates not yet enrolled are inside. Without it
+    they stay inside until ``cut.draw_cut`` checks the budget."""
     inner, params = decisions_sql(criteria)
+    quota, quota_params = _quota_case(criteria.version.district_quotas)
+    district_rank = f"ROW_NUMBER() OVER (PARTITION BY e.r = 0, e.d {_PRIORITY})"
+    ranked = f"""
+        SELECT e.*,
+            CASE WHEN e.r = 0 THEN ROW_NUMBER() OVER (PARTITION BY e.r = 0 {_PRIORITY}) END
+                AS pr,
+            CASE WHEN e.r = 0 THEN {district_rank} END AS dr,
+            CASE WHEN e.r = 0 AND {district_rank} > {quota} THEN 1 ELSE 0 END AS oq
+        FROM ({inner}) e
+    """
+    inside = "q.r = 0 AND q.oq = 0"
+    reason = f"CASE WHEN q.oq = 1 THEN {int(CutReason.QUOTA)} END"
+    budget_params: list[int] = []
+    if capacity is not None:
+        candidates = "q.r = 0 AND q.oq = 0 AND q.m = 0"
+        over_budget = (
+            f"({candidates} AND ROW_NUMBER() OVER (PARTITION BY {candidates} ORDER BY q.pr) > %s)"
+        )
+        inside = f"{inside} AND NOT {over_budget}"
+        reason = (
+            f"CASE WHEN q.oq = 1 THEN {int(CutReason.QUOTA)} "
+            f"WHEN {over_budget} THEN {int(CutReason.BUDGET)} END"
+        )
+        budget_params = [capacity, capacity]
     sql = f"""
         INSERT INTO {_DECISION_TABLE} (
             run_id, worker_id, district_id, village_id, sector_id, eligible, reasons,
             decile_waived, age, welfare_decile, monthly_income, priority, district_rank,
-            within_cut
+            within_cut, cut_reason
         )
-        SELECT %s, e.w, e.d, e.v, e.s, e.r = 0, e.r, e.waived = 1, e.age, e.dec, e.inc,
-            CASE WHEN e.r = 0 THEN ROW_NUMBER() OVER (PARTITION BY e.r = 0 {_PRIORITY}) END,
-            CASE WHEN e.r = 0
-                THEN ROW_NUMBER() OVER (PARTITION BY e.r = 0, e.d {_PRIORITY}) END,
-            e.r = 0
-        FROM ({inner}) e
+        SELECT %s, q.w, q.d, q.v, q.s, q.r = 0, q.r, q.waived = 1, q.age, q.dec, q.inc,
+            q.pr, q.dr, {inside}, {reason}
+        FROM ({ranked}) q
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, (run_id, *params))
+        cursor.execute(sql, (run_id, *budget_params, *quota_params, *params))
         if connection.vendor == "postgresql":
             # A million fresh rows: without statistics the cut's updates and the results
             # pages would be planned for an empty table until autovacuum gets to it.
             cursor.execute(f"ANALYZE {_DECISION_TABLE}")
+
+
+def _quota_case(quotas: dict[str, int]) -> tuple[str, list]:
+    """The quota of the row's district as SQL (NULL, so never exceeded, without one)."""
+    if not quotas:
+        return "NULL", []
+    whens = " ".join("WHEN %s THEN %s" for _ in quotas)
+    return f"(CASE e.d {whens} END)", [value for pair in quotas.items() for value in pair]
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,11 @@ def program_membership_kinds(program: Program) -> set[str]:
     return {kind.upper() for kind in kinds if kind}
 
 
-def active_elsewhere(program: Program) -> Exists:
-    """A condition on ``Worker`` rows: covered by BPJS outside this programme."""
+def active_elsewhere(program: Program) -> Q:
+    """A condition on ``Worker`` rows: covered by BPJS outside this programme.
+
+    An uncorrelated ``nik IN (…)``: PostgreSQL hashes the participants' NIKs once instead
+    of probing the list for each of a million workers."""
     newer = BpjsParticipant.objects.filter(
         nik=OuterRef("nik"),
         segment=OuterRef("segment"),
@@ -33,8 +36,10 @@ def active_elsewhere(program: Program) -> Exists:
     ours = ~Q(segment=WAGE_EARNER_SEGMENT) & Q(
         membership_kind__in=program_membership_kinds(program)
     )
-    return Exists(
-        BpjsParticipant.objects.filter(nik=OuterRef("nik"), is_active=True)
+    covered = (
+        BpjsParticipant.objects.filter(is_active=True)
         .exclude(ours)
         .exclude(Exists(newer))
+        .values("nik")
     )
+    return Q(nik__in=covered)

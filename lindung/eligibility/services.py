@@ -21,7 +21,7 @@ from lindung.accounts.permissions import Capability, require
 from lindung.audit.services import record_event
 from lindung.core.exceptions import ConcurrentEdit, DomainError, PermissionDenied
 from lindung.core.formatting import format_date
-from lindung.eligibility.cut import draw_cut
+from lindung.eligibility.cut import budget_plan, draw_cut
 from lindung.eligibility.evaluation import criteria_for, store_decisions
 from lindung.eligibility.inputs import RULE_FIELDS, RulesInput
 from lindung.eligibility.models import (
@@ -255,6 +255,7 @@ def apply_eligibility(
     if version is None:
         raise DomainError(_no_rules_message(program, on))
     criteria = criteria_for(version, on)
+    plan, budget_note = budget_plan(program, on)
     with transaction.atomic():
         started = timezone.now()
         _forget_earlier_decisions(version)
@@ -267,8 +268,8 @@ def apply_eligibility(
             finished_at=started,
             created_by=actor,
         )
-        store_decisions(criteria, run.pk)
-        run.cut = draw_cut(run, version.district_quotas)
+        store_decisions(criteria, run.pk, capacity=plan.capacity() if plan else None)
+        run.cut = draw_cut(run, version.district_quotas, plan, budget_note)
         run.counts = _totals(run)
         run.finished_at = timezone.now()
         run.save(update_fields=["cut", "counts", "finished_at"])

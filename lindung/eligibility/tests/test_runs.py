@@ -155,3 +155,64 @@ def test_only_administrators_apply_the_rules(request, role, rules, make_worker):
         apply_eligibility(actor=request.getfixturevalue(role), program_id=rules.program_id, on=ON)
 
     assert not EligibilityRun.objects.exists()
+
+
+def test_with_a_district_of_its_own_funders_each_share_rule_is_cut_where_its_money_ends(
+    admin_user, rules, apbd, make_worker
+):
+    from decimal import Decimal
+
+    from lindung.programs.inputs import FundingSourceInput
+    from lindung.programs.services import save_funding_source, set_funding_shares
+
+    # Tenggarong's members are paid half by a company: Rp42.000 each to December for
+    # either funder; elsewhere the regency pays Rp84.000.
+    csr = save_funding_source(
+        actor=admin_user, data=FundingSourceInput(name="CSR Mahakam", kind="csr")
+    )
+    set_funding_budget(actor=admin_user, funding_source_id=csr.pk, fiscal_year=2026, amount=42_000)
+    set_funding_budget(
+        actor=admin_user, funding_source_id=apbd.pk, fiscal_year=2026, amount=200_000
+    )
+    set_funding_shares(
+        actor=admin_user, program_id=rules.program_id, area_code=TENGGARONG,
+        shares={apbd.pk: Decimal(50), csr.pk: Decimal(50)},
+    )  # fmt: skip
+    tenggarong_1 = make_worker(welfare_decile=1)
+    tenggarong_2 = make_worker(welfare_decile=2)
+    loa_kulu_3 = make_worker(welfare_decile=3, village_id=LOA_KULU_VILLAGE, district_id="64.02.02")
+    loa_kulu_4 = make_worker(welfare_decile=4, village_id=LOA_KULU_VILLAGE, district_id="64.02.02")
+
+    run = apply_eligibility(actor=admin_user, program_id=rules.program_id, on=ON)
+
+    decisions = _decisions(run)
+    assert {pk for pk, d in decisions.items() if d.within_cut} == {tenggarong_1.pk, loa_kulu_3.pk}
+    assert decisions[tenggarong_2.pk].cut_reason == CutReason.BUDGET
+    assert decisions[loa_kulu_4.pk].cut_reason == CutReason.BUDGET
+    assert run.cut["budget"]["funders"] == [
+        {"name": "APBD Kukar", "members_paid": 2, "left_after": 200_000 - 42_000 - 84_000},
+        {"name": "CSR Mahakam", "members_paid": 1, "left_after": 0},
+    ]
+
+
+def test_workers_already_enrolled_stay_inside_without_using_the_budget_again(
+    admin_user, rules, apbd, make_worker
+):
+    from lindung.enrolment.models import Enrolment
+
+    set_funding_budget(actor=admin_user, funding_source_id=apbd.pk, fiscal_year=2026, amount=84_000)
+    enrolled = make_worker(welfare_decile=2)
+    now = timezone.now()
+    Enrolment.objects.create(
+        worker=enrolled, program_id=rules.program_id, status="candidate",
+        candidate_since=ON, created_at=now, updated_at=now,
+    )  # fmt: skip
+    first = make_worker(welfare_decile=1)
+    third = make_worker(welfare_decile=3)
+
+    run = apply_eligibility(actor=admin_user, program_id=rules.program_id, on=ON)
+
+    decisions = _decisions(run)
+    assert {pk for pk, d in decisions.items() if d.within_cut} == {first.pk, enrolled.pk}
+    assert decisions[third.pk].cut_reason == CutReason.BUDGET
+    assert run.cut["budget"]["funders"][0]["members_paid"] == 1
