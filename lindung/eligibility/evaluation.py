@@ -24,7 +24,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
 
 from lindung.core.exceptions import DomainError
-from lindung.core.formatting import format_money
 from lindung.eligibility.models import (
     CutReason,
     EligibilityDecision,
@@ -295,9 +294,3 @@ def impact(criteria: Criteria, baseline_run_id: int | None) -> list[ImpactRow]:
     with connection.cursor() as cursor:
         cursor.execute(sql, (*params, baseline_run_id or 0))
         return [ImpactRow(d, s, int(b), int(a), int(g), int(lo)) for d, s, b, a, g, lo in cursor]
-
-
-def describe_limit(criteria: Criteria) -> str:
-    if criteria.income_limit is None:
-        return "tanpa batas penghasilan"
-    return f"di bawah {format_money(criteria.income_limit)} sebulan"
