@@ -17,6 +17,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop as _  # labels go to the catalogue as they are
 from rapidfuzz.distance import JaroWinkler
 
 from lindung.dedup.linkage.records import LinkageRecord, clean_nik, name_core
@@ -91,7 +92,7 @@ class Cond:
 
 @dataclass(frozen=True)
 class Level:
-    label: str  # what an operator reads in the evidence
+    label: str  # what an operator reads in the evidence (English; the pages translate it)
     when: Cond
     is_null: bool = False  # "nothing to compare": weight 0
     term_frequency: bool = False  # the weight depends on how common the value is
@@ -250,30 +251,30 @@ def _nik_levels() -> tuple[Level, ...]:
     # the serial's leading digits: the next person registered that day differs in the last
     # (and 0001 and 0010 look like a swap).
     return (
-        Level("missing", _missing("nik"), is_null=True),
-        Level("same NIK", _equal("nik")),
-        Level("one digit of the NIK's birth date differs, same birth date",
+        Level(_("missing"), _missing("nik"), is_null=True),
+        Level(_("same NIK"), _equal("nik")),
+        Level(_("one digit of the NIK's birth date differs, same birth date"),
               _SAME_REGION & _SAME_SERIAL & _ONE_DIGIT & _SAME_BIRTH),
-        Level("one digit of the NIK's region differs, same birth date",
+        Level(_("one digit of the NIK's region differs, same birth date"),
               _SAME_NIK_DATE & _SAME_SERIAL & _ONE_DIGIT & _SAME_BIRTH & ~_BOTH_LOCAL),
-        Level("NIK regions one digit apart, each the worker's district, same birth date",
+        Level(_("NIK regions one digit apart, each the worker's district, same birth date"),
               _SAME_NIK_DATE & _SAME_SERIAL & _ONE_DIGIT & _SAME_BIRTH),
-        Level("two neighbouring NIK digits swapped", _NIK_SWAP & _SAME_SERIAL),
-        Level("one digit of the NIK's serial differs, same birth date",
+        Level(_("two neighbouring NIK digits swapped"), _NIK_SWAP & _SAME_SERIAL),
+        Level(_("one digit of the NIK's serial differs, same birth date"),
               _ONE_DIGIT & _SAME_LAST_DIGIT & _SAME_BIRTH),
-        Level("last digit of the NIK differs, same birth date", _ONE_DIGIT & _SAME_BIRTH),
-        Level("two NIK digits differ outside the serial, same birth date",
+        Level(_("last digit of the NIK differs, same birth date"), _ONE_DIGIT & _SAME_BIRTH),
+        Level(_("two NIK digits differ outside the serial, same birth date"),
               _TWO_DIGITS & _SAME_SERIAL & _SAME_BIRTH),
-        Level("two NIK digits differ, same birth date", _TWO_DIGITS & _SAME_BIRTH),
-        Level("same NIK region and birth date, other serial",
+        Level(_("two NIK digits differ, same birth date"), _TWO_DIGITS & _SAME_BIRTH),
+        Level(_("same NIK region and birth date, other serial"),
               _SAME_REGION & _SAME_NIK_DATE & _SAME_BIRTH),
-        Level("NIK and birth date differ alike, each NIK fitting its birth date",
+        Level(_("NIK and birth date differ alike, each NIK fitting its birth date"),
               (_ONE_DIGIT | _TWO_DIGITS) & _BIRTH_NEAR & _BOTH_FIT),
-        Level("NIK one or two digits off, birth date slightly different",
+        Level(_("NIK one or two digits off, birth date slightly different"),
               (_ONE_DIGIT | _TWO_DIGITS) & _BIRTH_NEAR),
-        Level("other NIK, same birth date", _SAME_BIRTH),
-        Level("other NIK, birth date slightly different", _BIRTH_NEAR),
-        Level("other NIK and birth date", ALWAYS),
+        Level(_("other NIK, same birth date"), _SAME_BIRTH),
+        Level(_("other NIK, birth date slightly different"), _BIRTH_NEAR),
+        Level(_("other NIK and birth date"), ALWAYS),
     )  # fmt: skip
 
 
@@ -310,15 +311,18 @@ def _name_levels() -> tuple[Level, ...]:
         lambda a, b: _fuzzy_words(a, b) or _fuzzy_words(b, a),
     )
     return (
-        Level("missing", _missing("name"), is_null=True),
-        Level("same name", _equal("name"), term_frequency=True),
-        Level("same name apart from Muhammad, Siti or an initial", _equal("name_core")),
-        Level("spelt almost the same", _jaro_winkler(0.94)),
-        Level("one name has a word the other lacks", contained & _both_longer_than_one_word),
-        Level("a one-word name is a word of the other", contained),
-        Level("each word of one name is like a word of the other", alike),
-        Level("similar spelling", _jaro_winkler(0.85)),
-        Level("different", ALWAYS),
+        Level(_("missing"), _missing("name"), is_null=True),
+        Level(_("same name"), _equal("name"), term_frequency=True),
+        Level(_("same name apart from Muhammad, Siti or an initial"), _equal("name_core")),
+        Level(_("spelt almost the same"), _jaro_winkler(0.94)),
+        Level(
+            _("one name has a word the other lacks"),
+            contained & _both_longer_than_one_word,
+        ),
+        Level(_("a one-word name is a word of the other"), contained),
+        Level(_("each word of one name is like a word of the other"), alike),
+        Level(_("similar spelling"), _jaro_winkler(0.85)),
+        Level(_("different"), ALWAYS),
     )
 
 
@@ -327,18 +331,18 @@ def _name_levels() -> tuple[Level, ...]:
 
 def _sex_levels() -> tuple[Level, ...]:
     return (
-        Level("missing", _missing("sex"), is_null=True),
-        Level("same", _equal("sex")),
-        Level("different", ALWAYS),
+        Level(_("missing"), _missing("sex"), is_null=True),
+        Level(_("same"), _equal("sex")),
+        Level(_("different"), ALWAYS),
     )
 
 
 def _village_levels() -> tuple[Level, ...]:
     return (
-        Level("missing", _missing("village_id"), is_null=True),
-        Level("same village", _equal("village_id")),
-        Level("same district, other village", _equal("district_id")),
-        Level("other district", ALWAYS),
+        Level(_("missing"), _missing("village_id"), is_null=True),
+        Level(_("same village"), _equal("village_id")),
+        Level(_("same district, other village"), _equal("district_id")),
+        Level(_("other district"), ALWAYS),
     )
 
 
@@ -353,12 +357,12 @@ def _household_levels() -> tuple[Level, ...]:
     )
     same_kk, same_phone = _equal("kk_number"), _equal("phone")
     return (
-        Level("missing", _missing("kk_number", "phone"), is_null=True),
-        Level("same family card", same_kk),
-        Level("family card one digit off", kk_slip),
-        Level("same phone", same_phone),
-        Level("other family card and phone", _differ("kk_number") & _differ("phone")),
-        Level("other family card or phone", ALWAYS),
+        Level(_("missing"), _missing("kk_number", "phone"), is_null=True),
+        Level(_("same family card"), same_kk),
+        Level(_("family card one digit off"), kk_slip),
+        Level(_("same phone"), same_phone),
+        Level(_("other family card and phone"), _differ("kk_number") & _differ("phone")),
+        Level(_("other family card or phone"), ALWAYS),
     )
 
 
