@@ -105,6 +105,12 @@ class RulesForm(forms.Form):
         )
 
 
+class MinimumWageForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    amount = forms.IntegerField(label=_("UMK (Rp a month)"), min_value=1)
+    legal_reference = forms.CharField(label=_("Legal reference"), max_length=120, required=False)
+
+
 class AdoptForm(forms.Form):
     effective_from = forms.DateField(label=_("In effect from"), widget=DateInput)
 

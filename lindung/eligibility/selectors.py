@@ -22,6 +22,7 @@ from lindung.eligibility.models import (
     EligibilityDecision,
     EligibilityOverride,
     EligibilityRun,
+    MinimumWage,
     RuleVersion,
 )
 from lindung.eligibility.reasons import REASON_BY_CODE, Limits, describe
@@ -93,6 +94,10 @@ def get_version(program: Program, version_id: int, *, for_update: bool = False) 
     if version is None:
         raise NotFound("Versi aturan tidak ditemukan.")
     return version
+
+
+def minimum_wages() -> list[MinimumWage]:
+    return list(MinimumWage.objects.order_by("-year"))
 
 
 # ---------------------------------------------------------------- runs and counts

@@ -29,6 +29,7 @@ from lindung.eligibility.models import (
     EligibilityOverride,
     EligibilityRun,
     IncomeLimit,
+    MinimumWage,
     OverrideKind,
     RuleVersion,
 )
@@ -232,6 +233,42 @@ def _clean_quotas(quotas: dict) -> tuple[dict[str, int], list[str]]:
         else:
             cleaned[code] = quota
     return dict(sorted(cleaned.items())), errors
+
+
+# ---------------------------------------------------------------- minimum wages
+
+
+def set_minimum_wage(
+    *, actor: User, year: int, amount: int, legal_reference: str = ""
+) -> MinimumWage:
+    """Set the regency's UMK for a year (a new year, or a corrected amount)."""
+    require(actor, Capability.MANAGE_PROGRAMS)
+    errors: FieldErrors = {}
+    if not 2000 <= year <= 2100:
+        errors["year"] = ["Tahun tidak wajar."]
+    if amount is None or amount <= 0:
+        errors["amount"] = ["UMK berupa rupiah, lebih dari nol."]
+    if errors:
+        raise ValidationError(errors)
+    reference = " ".join(str(legal_reference or "").split())[:120]
+    with transaction.atomic():
+        wage = MinimumWage.objects.select_for_update().filter(year=year).first()
+        before = wage.amount if wage else None
+        if wage is None:
+            wage = MinimumWage(year=year)
+        elif wage.amount == amount and wage.legal_reference == reference:
+            return wage
+        wage.amount, wage.legal_reference = amount, reference
+        wage.save()
+        record_event(
+            actor=actor,
+            action="minimum_wage.set",
+            object_type="minimum_wage",
+            object_id=year,
+            changes={"amount": [before, amount]},
+            context={"legal_reference": reference} if reference else None,
+        )
+    return wage
 
 
 # ---------------------------------------------------------------- runs

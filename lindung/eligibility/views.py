@@ -13,7 +13,13 @@ from django.views.decorators.http import require_POST
 
 from lindung.accounts.permissions import Capability
 from lindung.core.exceptions import ConcurrentEdit, DomainError
-from lindung.eligibility.forms import AdoptForm, DecisionFilterForm, OverrideForm, RulesForm
+from lindung.eligibility.forms import (
+    AdoptForm,
+    DecisionFilterForm,
+    MinimumWageForm,
+    OverrideForm,
+    RulesForm,
+)
 from lindung.eligibility.preview import preview_impact
 from lindung.eligibility.reasons import REASON_CODES, REASON_LABELS
 from lindung.eligibility.selectors import (
@@ -26,6 +32,7 @@ from lindung.eligibility.selectors import (
     get_run_for_user,
     get_version,
     latest_run,
+    minimum_wages,
     run_counts,
     runs_of,
     search_decisions,
@@ -37,6 +44,7 @@ from lindung.eligibility.services import (
     apply_eligibility,
     create_draft,
     record_override,
+    set_minimum_wage,
     update_draft,
     withdraw_override,
 )
@@ -66,7 +74,24 @@ def program_list(request):
         (program, version_in_effect(program, on=today), latest_run(program))
         for program in programs_for_user(request.user).filter(is_active=True)
     ]
-    return render(request, "eligibility/program_list.html", {"rows": rows})
+    can_manage = can_manage_rules(request.user)
+    form = MinimumWageForm(initial={"year": today.year + 1}) if can_manage else None
+    if request.method == "POST":
+        require_page(request, Capability.MANAGE_PROGRAMS)
+        form = MinimumWageForm(request.POST)
+        if form.is_valid():
+            try:
+                set_minimum_wage(actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Minimum wage saved."))
+                return redirect("eligibility:program_list")
+    return render(
+        request,
+        "eligibility/program_list.html",
+        {"rows": rows, "wages": minimum_wages(), "wage_form": form},
+    )
 
 
 @worker_page

@@ -207,3 +207,30 @@ def test_a_new_draft_starts_from_the_newest_version(admin_user, rules):
 
     assert (draft.number, draft.status, draft.max_age) == (2, "draft", 60)
     assert AuditEvent.objects.filter(action="eligibility_rules.create").count() == 2
+
+
+def test_an_administrator_adds_next_years_minimum_wage_audited(client, admin_user, program):
+    from lindung.eligibility.models import MinimumWage
+
+    response = _login(client, admin_user).post(
+        reverse("eligibility:program_list"),
+        {"year": 2027, "amount": 4_200_000, "legal_reference": "Kepgub Kaltim 2026"},
+    )
+
+    assert response.status_code == 302
+    assert MinimumWage.objects.get(year=2027).amount == 4_200_000
+    event = AuditEvent.objects.get(action="minimum_wage.set")
+    assert (event.object_id, event.changes) == ("2027", {"amount": [None, 4_200_000]})
+    page = client.get(reverse("eligibility:program_list")).content.decode()
+    assert "Rp3.991.797" in page and "Rp4.200.000" in page
+
+
+def test_a_leader_cannot_set_the_minimum_wage(client, leader, program):
+    from lindung.eligibility.models import MinimumWage
+
+    response = _login(client, leader).post(
+        reverse("eligibility:program_list"), {"year": 2027, "amount": 1}
+    )
+
+    assert response.status_code == 403
+    assert not MinimumWage.objects.filter(year=2027).exists()
