@@ -17,6 +17,7 @@ from lindung.accounts.permissions import Capability, has_capability, require
 from lindung.audit.services import PendingEvent, record_event, record_events
 from lindung.core.exceptions import ConcurrentEdit, DomainError
 from lindung.core.formatting import format_date
+from lindung.enrolment.bulk import update_rows
 from lindung.enrolment.models import (
     OPEN_STATUSES,
     EndReason,
@@ -202,10 +203,10 @@ def save_moves(
         change, event = apply_move(enrolment, move, actor=actor, now=now)
         rows.append(change)
         events.append(event)
-    Enrolment.objects.bulk_update(
-        [enrolment for enrolment, _move in moved],
+    update_rows(
+        Enrolment,
         [*fields, "status", "version", "updated_at"],
-        batch_size=1000,
+        [enrolment for enrolment, _move in moved],
     )
     EnrolmentStatusChange.objects.bulk_create(rows, batch_size=2000)
     record_events(actor=actor, events=events)
