@@ -227,11 +227,12 @@ def run_detail(request, program_id: int, run_id: int):
     _require_reader(request)
     program = get_program_for_user(request.user, program_id)
     run = get_run_for_user(request.user, program, run_id)
-    context = {"program": program, "run": run, "counts": run_counts(request.user, run)}
+    context = {"program": program, "run": run}
     if can_see_decisions(request.user):
         context |= _decision_list(request, run)
-        if wants_partial(request):
+        if wants_partial(request):  # a filter changed: the counts stay as they are
             return render(request, "eligibility/partials/decisions.html", context)
+    context["counts"] = run_counts(request.user, run)
     return render(request, "eligibility/run_detail.html", context)
 
 

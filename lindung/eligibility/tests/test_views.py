@@ -234,3 +234,17 @@ def test_a_leader_cannot_set_the_minimum_wage(client, leader, program):
 
     assert response.status_code == 403
     assert not MinimumWage.objects.filter(year=2027).exists()
+
+
+def test_changing_a_filter_returns_only_the_list(client, admin_user, applied):
+    run, workers = applied
+
+    response = _login(client, admin_user).get(
+        reverse("eligibility:run_detail", args=[run.program_id, run.pk]),
+        {"eligible": "no"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    body = response.content.decode()
+    assert 'id="decision-list"' in body and "counts-by-district" not in body
+    assert workers["old"].full_name in body and workers["first"].full_name not in body
