@@ -294,6 +294,8 @@ def apply_eligibility(
     criteria = criteria_for(version, on)
     plan, budget_note = budget_plan(program, on)
     with transaction.atomic():
+        # One run of a programme at a time: a second waits, then replaces this one's rows.
+        Program.objects.select_for_update().get(pk=program.pk)
         started = timezone.now()
         _forget_earlier_decisions(version)
         run = EligibilityRun.objects.create(
