@@ -57,9 +57,10 @@ def draw_cut(
     lines = plan.lines(decisions.filter(within_cut=True))
     outside_budget = 0
     for villages, first_outside in lines.values():
-        outside_budget += decisions.filter(
+        outside = decisions.filter(
             within_cut=True, village_id__in=villages, priority__gte=first_outside
-        ).update(within_cut=False, cut_reason=CutReason.BUDGET)
+        ).exclude(worker_id__in=plan.enrolled())
+        outside_budget += outside.update(within_cut=False, cut_reason=CutReason.BUDGET)
     return cut | {"budget": plan.summary(), "outside_budget": outside_budget}
 
 
