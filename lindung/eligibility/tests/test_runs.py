@@ -216,3 +216,35 @@ def test_workers_already_enrolled_stay_inside_without_using_the_budget_again(
     assert {pk for pk, d in decisions.items() if d.within_cut} == {first.pk, enrolled.pk}
     assert decisions[third.pk].cut_reason == CutReason.BUDGET
     assert run.cut["budget"]["funders"][0]["members_paid"] == 1
+
+
+def test_under_an_area_share_rule_enrolled_members_stay_inside_when_its_money_ends(
+    admin_user, rules, apbd, make_worker
+):
+    from decimal import Decimal
+
+    from lindung.enrolment.models import Enrolment
+    from lindung.programs.inputs import FundingSourceInput
+    from lindung.programs.services import save_funding_source, set_funding_shares
+
+    csr = save_funding_source(
+        actor=admin_user, data=FundingSourceInput(name="CSR Mahakam", kind="csr")
+    )
+    set_funding_budget(actor=admin_user, funding_source_id=csr.pk, fiscal_year=2026, amount=0)
+    set_funding_shares(
+        actor=admin_user, program_id=rules.program_id, area_code=TENGGARONG,
+        shares={apbd.pk: Decimal(50), csr.pk: Decimal(50)},
+    )  # fmt: skip
+    newcomer = make_worker(welfare_decile=1)
+    member = make_worker(welfare_decile=2)
+    now = timezone.now()
+    Enrolment.objects.create(
+        worker=member, program_id=rules.program_id, status="submitted", submitted_on=ON,
+        candidate_since=ON, created_at=now, updated_at=now,
+    )  # fmt: skip
+
+    run = apply_eligibility(actor=admin_user, program_id=rules.program_id, on=ON)
+
+    decisions = _decisions(run)
+    assert decisions[newcomer.pk].cut_reason == CutReason.BUDGET
+    assert (decisions[member.pk].within_cut, decisions[member.pk].cut_reason) == (True, None)
