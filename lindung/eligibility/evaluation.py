@@ -35,7 +35,7 @@ from lindung.eligibility.models import (
 )
 from lindung.eligibility.participants import active_elsewhere
 from lindung.eligibility.reasons import Limits, Reason
-from lindung.enrolment.models import OPEN_STATUSES, Enrolment
+from lindung.enrolment.models import Enrolment, EnrolmentStatus
 from lindung.registry.models import Sector, Worker, WorkerStatus
 
 # Sectors without a place in the risk order, and workers without a decile, rank last.
@@ -188,9 +188,10 @@ def evaluated_workers(criteria: Criteria) -> QuerySet:
 
 
 def enrolled_workers(program_id: int) -> QuerySet:
-    return Enrolment.objects.filter(program_id=program_id, status__in=OPEN_STATUSES).values(
-        "worker_id"
-    )
+    """Members the budget position already pays for: submitted to BPJS or active (a mere
+    candidate costs nothing yet, so it takes its place in the cut like anyone)."""
+    paid = [EnrolmentStatus.SUBMITTED, EnrolmentStatus.ACTIVE]
+    return Enrolment.objects.filter(program_id=program_id, status__in=paid).values("worker_id")
 
 
 def _one_if_in(ids: list[int]) -> Case | Value:

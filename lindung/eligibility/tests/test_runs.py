@@ -200,11 +200,13 @@ def test_workers_already_enrolled_stay_inside_without_using_the_budget_again(
 ):
     from lindung.enrolment.models import Enrolment
 
-    set_funding_budget(actor=admin_user, funding_source_id=apbd.pk, fiscal_year=2026, amount=84_000)
+    set_funding_budget(
+        actor=admin_user, funding_source_id=apbd.pk, fiscal_year=2026, amount=168_000
+    )
     enrolled = make_worker(welfare_decile=2)
     now = timezone.now()
     Enrolment.objects.create(
-        worker=enrolled, program_id=rules.program_id, status="candidate",
+        worker=enrolled, program_id=rules.program_id, status="submitted", submitted_on=ON,
         candidate_since=ON, created_at=now, updated_at=now,
     )  # fmt: skip
     first = make_worker(welfare_decile=1)
@@ -216,6 +218,27 @@ def test_workers_already_enrolled_stay_inside_without_using_the_budget_again(
     assert {pk for pk, d in decisions.items() if d.within_cut} == {first.pk, enrolled.pk}
     assert decisions[third.pk].cut_reason == CutReason.BUDGET
     assert run.cut["budget"]["funders"][0]["members_paid"] == 1
+
+
+def test_a_mere_candidate_takes_its_place_in_the_cut_like_anyone(
+    admin_user, rules, apbd, make_worker
+):
+    from lindung.enrolment.models import Enrolment
+
+    set_funding_budget(actor=admin_user, funding_source_id=apbd.pk, fiscal_year=2026, amount=84_000)
+    first = make_worker(welfare_decile=1)
+    candidate = make_worker(welfare_decile=2)
+    now = timezone.now()
+    Enrolment.objects.create(
+        worker=candidate, program_id=rules.program_id, status="candidate",
+        candidate_since=ON, created_at=now, updated_at=now,
+    )  # fmt: skip
+
+    run = apply_eligibility(actor=admin_user, program_id=rules.program_id, on=ON)
+
+    decisions = _decisions(run)
+    assert decisions[first.pk].within_cut is True
+    assert decisions[candidate.pk].cut_reason == CutReason.BUDGET
 
 
 def test_under_an_area_share_rule_enrolled_members_stay_inside_when_its_money_ends(
