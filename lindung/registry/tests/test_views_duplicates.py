@@ -120,3 +120,12 @@ def test_the_form_refreshes_the_panel_when_identity_fields_change(client, tengga
     assert f'hx-post="{PANEL_URL}"' in html
     assert "change from:#id_nik delay:400ms" in html
     assert "change from:#id_village delay:400ms" in html
+
+
+def test_the_panel_says_nothing_until_there_is_enough_to_look_for(client, tenggarong_operator):
+    client.force_login(tenggarong_operator)
+
+    response = client.post(PANEL_URL, {"full_name": "Siti Aminah"})
+
+    assert response.status_code == 200
+    assert "duplicate-none" not in response.content.decode()

@@ -12,7 +12,12 @@ from django.views.decorators.http import require_POST
 from lindung.accounts.permissions import Capability
 from lindung.core.exceptions import ConcurrentEdit
 from lindung.core.formatting import mask_identity_number, mask_phone
-from lindung.dedup.check import DuplicateSuspected, possible_duplicates
+from lindung.dedup.check import (
+    DuplicateSuspected,
+    check_record,
+    is_checkable,
+    possible_duplicates,
+)
 from lindung.registry import validation
 from lindung.registry.cleaning import clean_worker_values
 from lindung.registry.forms import (
@@ -204,7 +209,8 @@ def worker_check_duplicates(request):
         "dedup/check_panel.html",
         {
             "duplicates": possible_duplicates(user=request.user, values=values),
-            "duplicates_checked": True,
+            # "None found" only once there is enough to look for: a NIK, or name and birth date.
+            "duplicates_checked": is_checkable(check_record(values)),
             "confirmed": request.POST.get("confirmed_not_duplicate") == "on",
         },
     )
