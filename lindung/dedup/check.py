@@ -381,7 +381,7 @@ def _duplicate(row: dict, scored, *, in_scope: bool) -> PossibleDuplicate:
         worker_id=row["id"],
         in_scope=in_scope,
         district_name=row["district__name"] or "",
-        score=round(100 * scored.probability, 1),
+        score=percent(scored.probability),
         match_weight=scored.match_weight,
         level=scored.level,
         evidence=scored.evidence,
@@ -397,6 +397,11 @@ def _duplicate(row: dict, scored, *, in_scope: bool) -> PossibleDuplicate:
         birth_date=row["birth_date"],
         nik_masked=mask_identity_number(row["nik"]),
     )
+
+
+def percent(probability: float) -> float:
+    """0.99996 → 99.9, not 100.0: a score is never certainty."""
+    return min(99.9, round(100 * probability, 1))
 
 
 def audit_summary(candidates: list[PossibleDuplicate]) -> list[list]:
@@ -503,7 +508,7 @@ def duplicates_within_rows(records: dict[int, LinkageRecord]) -> dict[int, RowPa
             scored = score_pair(records[first], records[later])
             if scored is None:
                 continue
-            pair = RowPair(later, first, round(100 * scored.probability, 1), scored.level)
+            pair = RowPair(later, first, percent(scored.probability), scored.level)
             if later not in best or pair.score > best[later].score:
                 best[later] = pair
     return best
