@@ -92,14 +92,14 @@ def run_find_pairs(*, incremental: bool, new: int) -> dict:
     from django.utils import timezone
 
     from lindung.dedup.linkage import find_pairs
-    from lindung.registry.models import Worker
+    from lindung.registry.models import Worker, WorkerStatus
 
     since = None
     if incremental:
         since = timezone.now()
         ids = list(Worker.objects.order_by("?").values_list("pk", flat=True)[:new])
         Worker.objects.filter(pk__in=ids).update(updated_at=since + dt.timedelta(seconds=1))
-    rows = Worker.objects.count()
+    rows = Worker.objects.exclude(status__in=[WorkerStatus.INACTIVE, WorkerStatus.REJECTED]).count()
     connection.close()
     started = time.perf_counter()
     pairs = find_pairs(changed_since=since)
@@ -157,7 +157,7 @@ def main() -> int:
 
 
 def report(batch: dict, incremental: dict, *, new: int) -> int:
-    print(f"batch over {batch['rows']:,} workers: {batch['seconds']:.1f} s, "
+    print(f"batch over {batch['rows']:,} active workers: {batch['seconds']:.1f} s, "
           f"{batch['pairs']:,} pairs, peak {batch['peak_gb']:.2f} GB")  # fmt: skip
     print(f"incremental, {new:,} new or changed among {incremental['rows']:,}: "
           f"{incremental['seconds']:.1f} s, {incremental['pairs']:,} pairs, "
