@@ -6,8 +6,9 @@ comparisons are far from independent (two people who meet because they share a b
 and a district usually also share the NIK's first twelve digits). Counting u there gives
 the NIK's region and date no credit the birth date and village already took.
 
-Run ``benchmarks/dedup_accuracy.py --train`` to rebuild ``model.json``; the thresholds it
-writes come from the same run, on a registry generated with another seed.
+Run ``benchmarks/dedup_accuracy.py --train`` to rebuild ``model.json``: it picks the
+thresholds on the same training registry, then measures the model on a registry generated
+with another seed.
 """
 
 import json
@@ -18,7 +19,7 @@ import pyarrow as pa
 
 from lindung.dedup.linkage.comparisons import COMPARISONS
 from lindung.dedup.linkage.engine import predictions
-from lindung.dedup.linkage.model import BLOCKING_RULES, MODEL_PATH, Model
+from lindung.dedup.linkage.model import BLOCKING_RULES, MODEL_PATH, Model, shipped_model
 
 # Never observed in a registry that keeps NIKs unique, so fixed: the same NIK on two
 # records is as strong as any evidence here (a form check can meet it).
@@ -113,3 +114,4 @@ def _share(counts: dict[int, int], gamma: int, comparison) -> float:
 def save_model(model: Model, *, notes: dict) -> None:
     data = model.as_json() | {"trained_on": notes}
     MODEL_PATH.write_text(json.dumps(data, indent=2) + "\n")
+    shipped_model.cache_clear()
