@@ -17,7 +17,7 @@ from lindung.accounts.permissions import Capability, has_capability, require
 from lindung.audit.services import PendingEvent, record_event, record_events
 from lindung.core.exceptions import ConcurrentEdit, DomainError
 from lindung.core.formatting import format_date
-from lindung.enrolment.bulk import update_rows
+from lindung.enrolment.bulk import insert_history, update_rows
 from lindung.enrolment.models import (
     OPEN_STATUSES,
     EndReason,
@@ -208,7 +208,7 @@ def save_moves(
         [*fields, "status", "version", "updated_at"],
         [enrolment for enrolment, _move in moved],
     )
-    EnrolmentStatusChange.objects.bulk_create(rows, batch_size=2000)
+    insert_history(rows)
     record_events(actor=actor, events=events)
 
 
