@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pyarrow as pa
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from lindung.dedup.linkage.engine import Progress, frame_from_columns, score_table
 from lindung.dedup.pairs import ScoredPair
@@ -26,11 +26,13 @@ def find_pairs(
     report = progress or (lambda done, total: None)
     steps = 4
     report(0, steps)
-    frame = _registry_frame(changed_since)
     incremental = changed_since is not None
-    if incremental and not any(frame.column("changed").to_pylist()):
+    if changed_since is not None and not (
+        _active_workers().filter(_changed_since(changed_since)).exists()
+    ):
         report(steps, steps)
         return []
+    frame = _registry_frame(changed_since)
     return score_table(
         frame,
         incremental=incremental,
@@ -38,15 +40,21 @@ def find_pairs(
     )
 
 
+def _active_workers() -> QuerySet[Worker]:
+    return Worker.objects.exclude(status__in=[WorkerStatus.INACTIVE, WorkerStatus.REJECTED])
+
+
+def _changed_since(moment: dt.datetime) -> Q:
+    return Q(updated_at__gte=moment) | Q(created_at__gte=moment)
+
+
 def _registry_frame(changed_since: dt.datetime | None) -> pa.Table:
     """The workers as the engine's input, read in chunks (a million rows fit easily in
     memory as columns; as model instances they would not)."""
-    workers = Worker.objects.exclude(status__in=[WorkerStatus.INACTIVE, WorkerStatus.REJECTED])
+    workers = _active_workers()
     fields: tuple[str, ...] = _COLUMNS
     if changed_since is not None:
-        workers = workers.annotate(
-            changed=Q(updated_at__gte=changed_since) | Q(created_at__gte=changed_since)
-        )
+        workers = workers.annotate(changed=_changed_since(changed_since))
         fields = (*_COLUMNS, "changed")
     columns: list[list] = [[] for _ in fields]
     for row in workers.order_by().values_list(*fields).iterator(chunk_size=_CHUNK):
