@@ -96,16 +96,19 @@ def test_twins_and_a_father_and_son_of_one_name_are_not_paired(siti, look_alikes
     assert find_pairs() == []
 
 
-def test_a_namesake_born_the_same_day_in_the_same_village_is_not_a_duplicate(admin_user, siti):
+def test_a_namesake_born_the_same_day_in_the_same_village_is_only_possible(admin_user, siti):
+    """Same name, birthday and village, the next NIK serial: a person must look."""
     namesake = register(
         admin_user, nik="6402064203850005", kk_number="6402060101100002", phone="081300002222"
     )
 
-    assert all(
-        pair.level != MatchLevel.DUPLICATE
-        for pair in find_pairs()
-        if (pair.left_id, pair.right_id) == ordered(siti, namesake)
-    )
+    [pair] = find_pairs()
+
+    assert (pair.left_id, pair.right_id) == ordered(siti, namesake)
+    assert pair.level == MatchLevel.POSSIBLE
+    assert pair.evidence[0].level == "last digit of the NIK differs, same birth date"
+    assert pair.evidence[-1].level == "other family card and phone"
+    assert pair.evidence[-1].weight < 0
 
 
 def test_inactive_and_rejected_workers_are_left_out(admin_user, siti, siti_again):
