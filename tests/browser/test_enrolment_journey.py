@@ -112,6 +112,12 @@ def test_a_programme_enrols_its_eligible_workers_and_bpjs_answers(
     expect(page.locator("#coverage-result")).to_contain_text("Not enrolled in any programme.")
     page.screenshot(path=f"{screens}/enrolment-coverage.png", full_page=True)
 
+    # The enrolment's own page: every move, from candidate to active.
+    accepted = Enrolment.objects.get(worker=tenggarong_worker)
+    page.goto(f"/enrolments/{accepted.pk}/")
+    expect(page.locator("#enrolment-history tbody tr")).to_have_count(3)
+    page.screenshot(path=f"{screens}/enrolment-detail.png", full_page=True)
+
     refused = Enrolment.objects.get(worker=loa_kulu_worker)
     assert (refused.status, refused.end_note) == (
         EnrolmentStatus.ENDED,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import LOA_KULU_VILLAGE, worker_input
+from conftest import worker_input
 from lindung.enrolment.exchange_export import export_registration_batch
 from lindung.enrolment.models import EnrolmentStatus
 from lindung.enrolment.services import Move, enrol_candidates, transition
@@ -63,7 +63,7 @@ def program(admin_user, apbd):
 
 @pytest.fixture
 def more_workers(admin_user):
-    """Three more workers in Tenggarong and one in Loa Kulu: ``more_workers(n)``."""
+    """``more_workers(n)``: n more men registered in Loa Ipuh, Tenggarong."""
 
     def make(count: int, *, village: str = "64.02.06.1002", start: int = 10):
         workers = []
@@ -122,6 +122,3 @@ def active(admin_user, submitted):
 def write_csv(path: Path, lines: list[str]) -> Path:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
-
-
-__all__ = ["LOA_KULU_VILLAGE", "write_csv"]
