@@ -13,6 +13,7 @@ import math
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,9 +62,8 @@ def _registry(size: int, seed: int):
 def _scores(frame, model) -> dict[tuple[int, int], float]:
     """The match weight of every candidate pair."""
     from lindung.dedup.linkage.engine import score_table
-    from lindung.dedup.linkage.model import Model
 
-    everything = Model(model.probabilities, model.prior, -math.inf, math.inf)
+    everything = replace(model, possible=-math.inf, duplicate=math.inf)
     pairs = score_table(frame, model=everything)
     return {(pair.left_id, pair.right_id): pair.match_weight for pair in pairs}
 
@@ -88,7 +88,6 @@ def _lowest_threshold(scores: dict, truth: set, precision: float) -> float:
 
 
 def train(size: int) -> None:
-    from lindung.dedup.linkage.model import Model
     from lindung.dedup.linkage.synthetic import records_by_kind
     from lindung.dedup.linkage.training import estimate_model, save_model
 
@@ -98,7 +97,7 @@ def train(size: int) -> None:
     scores = _scores(frame, model)
     duplicate = _lowest_threshold(scores, truth, DUPLICATE_PRECISION)
     possible = min(_lowest_threshold(scores, truth, POSSIBLE_PRECISION), duplicate)
-    model = Model(model.probabilities, model.prior, possible, duplicate)
+    model = replace(model, possible=possible, duplicate=duplicate)
     save_model(
         model,
         notes={

@@ -37,6 +37,10 @@ class Model:
     prior: float  # probability that two candidate workers are one person
     possible: float  # match weight from which a pair is shown for review
     duplicate: float  # match weight from which a pair is almost surely one person
+    # The chance that two workers of the training registry share a normalised name: what a
+    # name's relative frequency is divided by where the registry's own figure is not at hand
+    # (see ``records.relative_name_frequencies``).
+    name_agreement: float | None = None
 
     @property
     def prior_weight(self) -> float:
@@ -59,6 +63,7 @@ class Model:
     def as_json(self) -> dict[str, Any]:
         return {
             "prior": self.prior,
+            "name_agreement": self.name_agreement,
             "thresholds": {"possible": self.possible, "duplicate": self.duplicate},
             "comparisons": {
                 comparison.field: [
@@ -81,7 +86,13 @@ class Model:
                 raise ValueError(f"model.json does not fit the {comparison.field} comparison")
             probabilities[comparison.field] = [(level["m"], level["u"]) for level in stored]
         thresholds = data["thresholds"]
-        return cls(probabilities, data["prior"], thresholds["possible"], thresholds["duplicate"])
+        return cls(
+            probabilities,
+            data["prior"],
+            thresholds["possible"],
+            thresholds["duplicate"],
+            data.get("name_agreement"),
+        )
 
 
 @lru_cache(maxsize=1)

@@ -99,7 +99,13 @@ def estimate_model(
         probabilities[comparison.field] = levels
     pairs = counted["pairs"]
     prior = pairs[True] / (pairs[True] + pairs[False])
-    return Model(probabilities, prior, possible, duplicate)
+    return Model(probabilities, prior, possible, duplicate, _name_agreement(frame))
+
+
+def _name_agreement(frame: pa.Table) -> float:
+    counts = [row["counts"] for row in frame.column("name").drop_null().value_counts().to_pylist()]
+    total = sum(counts)
+    return sum(count * count for count in counts) / (total * total)
 
 
 def _share(counts: dict[int, int], gamma: int, comparison) -> float:
