@@ -12,7 +12,11 @@ from lindung.accounts.api_auth import ApiRequest
 from lindung.core.api_schemas import ERROR_RESPONSES
 from lindung.enrolment.bpjs_files import saved_upload
 from lindung.enrolment.coverage import coverage_on
-from lindung.enrolment.exchange_export import export_registration_batch, open_batch_file
+from lindung.enrolment.exchange_export import (
+    columns_for,
+    export_registration_batch,
+    open_batch_file,
+)
 from lindung.enrolment.exchange_import import import_bpjs_answer, import_bpjs_participants
 from lindung.enrolment.graduation import graduate_to_self_paying
 from lindung.enrolment.schemas import (
@@ -26,6 +30,8 @@ from lindung.enrolment.schemas import (
     EnrolmentOut,
     EnrolmentPage,
     EnrolOut,
+    ExportColumn,
+    ExportTemplateIn,
     GraduateIn,
     GraduationOut,
     TransitionIn,
@@ -47,8 +53,10 @@ from lindung.enrolment.services import (
     Move,
     enrol_candidates,
     record_kpj_access,
+    save_export_template,
     transition,
 )
+from lindung.enrolment.sources import eligible_worker_ids
 from lindung.programs.selectors import get_program_for_user, get_rate_version
 from lindung.regions.selectors import normalize_code
 
@@ -98,7 +106,10 @@ def create_enrolments(request: ApiRequest, payload: EnrolIn):
     """Make candidates of a programme of the given workers; the ones who may not be (outside
     your area, not registered or verified, already enrolled) are returned with the reason."""
     program = get_program_for_user(request.auth, payload.program_id)
-    outcome = enrol_candidates(actor=request.auth, program=program, worker_ids=payload.worker_ids)
+    worker_ids = payload.worker_ids
+    if payload.from_eligibility_cut:
+        worker_ids = [*worker_ids, *eligible_worker_ids(request.auth, program)]
+    outcome = enrol_candidates(actor=request.auth, program=program, worker_ids=worker_ids)
     return Status(201, {"created": [e.pk for e in outcome.created], "refused": outcome.refused})
 
 
@@ -165,6 +176,32 @@ def graduate_enrolment(request: ApiRequest, enrolment_id: int, payload: Graduate
             "monthly_amount": graduation.monthly_amount,
         },
     )
+
+
+@router.get(
+    "/programs/{program_id}/bpjs-export-template",
+    response={200: list[ExportColumn], **ERROR_RESPONSES},
+)
+def get_export_template(request: ApiRequest, program_id: int):
+    """The columns of the programme's registration files, in order."""
+    program = get_program_for_user(request.auth, program_id)
+    return [{"header": header, "field": field} for header, field in columns_for(program)]
+
+
+@router.put(
+    "/programs/{program_id}/bpjs-export-template",
+    response={200: list[ExportColumn], **ERROR_RESPONSES},
+)
+def set_export_template(request: ApiRequest, program_id: int, payload: ExportTemplateIn):
+    """Set the programme's own registration-file columns (NIK is required); an empty list
+    goes back to the default template."""
+    program = get_program_for_user(request.auth, program_id)
+    save_export_template(
+        actor=request.auth,
+        program=program,
+        columns=[(column.header, column.field) for column in payload.columns],
+    )
+    return [{"header": header, "field": field} for header, field in columns_for(program)]
 
 
 @router.get("/registration-batches", response={200: list[BatchOut], **ERROR_RESPONSES})

@@ -58,7 +58,19 @@ class EnrolmentPage(Schema):
 
 class EnrolIn(Schema):
     program_id: int
-    worker_ids: list[int] = Field(min_length=1, max_length=50_000)
+    worker_ids: list[int] = Field(default_factory=list, max_length=50_000)
+    from_eligibility_cut: bool = Field(
+        False, description="Enrol the workers within the cut of the latest eligibility run."
+    )
+
+
+class ExportColumn(Schema):
+    header: str
+    field: str = Field(description="One of the fields listed in decision 15 (nik, full_name…).")
+
+
+class ExportTemplateIn(Schema):
+    columns: list[ExportColumn] = Field(description="Empty: back to the default columns.")
 
 
 class EnrolOut(Schema):

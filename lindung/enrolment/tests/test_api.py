@@ -185,3 +185,38 @@ def test_the_openapi_document_lists_the_enrolment_paths(client, admin_user, toke
         "/api/v1/workers/{worker_id}/coverage",
     ):
         assert path in paths
+
+
+def test_a_programme_sets_its_export_template_over_the_api(
+    client, admin_user, token_for, program, candidate
+):
+    token = token_for(admin_user)
+    url = f"/api/v1/programs/{program.pk}/bpjs-export-template"
+    columns = [{"header": "No KTP", "field": "nik"}, {"header": "Nama", "field": "full_name"}]
+
+    response = client.put(
+        url, {"columns": columns}, content_type="application/json", **_auth(token)
+    )
+
+    assert response.status_code == 200, response.content
+    assert client.get(url, **_auth(token)).json() == columns
+    bad = client.put(
+        url,
+        {"columns": [{"header": "Nama", "field": "full_name"}]},
+        content_type="application/json",
+        **_auth(token),
+    )
+    assert bad.status_code == 400
+    assert client.get(url, **_auth(token)).json() == columns
+
+
+def test_an_operator_cannot_change_the_export_template(
+    client, tenggarong_operator, token_for, program
+):
+    response = client.put(
+        f"/api/v1/programs/{program.pk}/bpjs-export-template",
+        {"columns": [{"header": "NIK", "field": "nik"}]},
+        content_type="application/json",
+        **_auth(token_for(tenggarong_operator)),
+    )
+    assert response.status_code == 403
