@@ -5,10 +5,11 @@ Candidates are found by the batch's blocking keys (``linkage.model.BLOCKING_RULE
 indexed condition of one query, and scored by ``linkage.score_pair``: the same model and
 thresholds as the batch, so a pair the check shows is a pair the next batch run would put in
 the review queue.
-One key is left out: "NIK region + serial + birth year" (a slip in the NIK's date part,
-which the birth date keys catch whenever the declared birth date was typed right; an index
-of its own would slow every import for very little). An import compares its rows by the NIK
-only, for the slip most second registrations make (see "an import chunk" below).
+One key is left out: "NIK region + serial + birth date" (a slip in the NIK's date part,
+which the "birth date + district" key catches whenever the worker still lives in the district
+the NIK was issued in; an index of its own would slow every import for very little). An
+import compares its rows by the NIK only, for the slip most second registrations make (see
+"an import chunk" below).
 
 Candidates outside the user's area are still found — a person registered in two districts is
 exactly what must be caught — but are described only by their district, score and level.
@@ -281,7 +282,7 @@ def _household_keys(records: Iterable[LinkageRecord]) -> list[Q]:
 
 def shares_blocking_key(a: LinkageRecord, b: LinkageRecord) -> bool:
     """Whether the batch would compare the two (``BLOCKING_RULES``, less the one about the
-    NIK's region, serial and birth year)."""
+    NIK's region, serial and birth date)."""
     nik_a, nik_b = clean_nik(a.nik), clean_nik(b.nik)
     if nik_a and nik_b and (nik_a[:12] == nik_b[:12] or nik_a[6:] == nik_b[6:]):
         return True
@@ -321,8 +322,8 @@ def _name_frequency(record: LinkageRecord, rows: list[dict]) -> float | None:
 
     Counting exactly costs one index range (the name index). The registry's size is taken
     from the highest worker id (workers are deactivated, not deleted), and the chance that
-    two random workers share a name from the model (the "same name" level's u probability,
-    estimated on a registry of Kukar's names) rather than from a scan of every name. That
+    two random workers share a name from the model (``name_agreement``, estimated on a
+    registry of Kukar's names) rather than from a scan of every name. That
     estimate holds for a registry of some size only: in a small one every name is "common",
     so there the name gets neither bonus nor penalty (``None``)."""
     name = record.name_normalized
@@ -332,7 +333,10 @@ def _name_frequency(record: LinkageRecord, rows: list[dict]) -> float | None:
     if size < NAME_FREQUENCY_FROM:
         return None
     count = Worker.objects.filter(name_normalized=name).count() + 1
-    return count / size / shipped_model().same_name_u()
+    model = shipped_model()
+    # A typical name's share of the registry: the chance two random workers share a name.
+    typical = model.name_agreement or model.same_name_u()
+    return count / size / typical
 
 
 # -- scoring and describing ----------------------------------------------------------------
