@@ -101,14 +101,14 @@ class RateForm(forms.Form):
         help_text=_("Only for a rate with a known end, such as a temporary discount."),
     )
     jkk_percent = forms.DecimalField(
-        label=_("JKK (% of reported income)"),
+        label=_("JKK (percent of the reported income)"),
         max_digits=5,
         decimal_places=2,
         initial=Decimal("1.00"),
     )
     jkm_amount = forms.IntegerField(label=_("JKM (Rp a month)"), min_value=0, initial=6_800)
     jht_percent = forms.DecimalField(
-        label=_("JHT (% of reported income)"),
+        label=_("JHT (percent of the reported income)"),
         max_digits=5,
         decimal_places=2,
         initial=Decimal("2.00"),

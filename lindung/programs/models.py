@@ -181,11 +181,11 @@ class RateVersion(models.Model):
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     jkk_percent = models.DecimalField(
-        _("JKK (% of reported income)"), max_digits=5, decimal_places=2
+        _("JKK (percent of the reported income)"), max_digits=5, decimal_places=2
     )
     jkm_amount = models.PositiveIntegerField(_("JKM (Rp a month)"))
     jht_percent = models.DecimalField(
-        _("JHT (% of reported income)"), max_digits=5, decimal_places=2
+        _("JHT (percent of the reported income)"), max_digits=5, decimal_places=2
     )
     # PP 50/2025: a discount on JKK and JKM (not JHT) for some payers and periods.
     discount_percent = models.DecimalField(
