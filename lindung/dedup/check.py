@@ -27,8 +27,7 @@ from operator import or_
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import CharField, F, Func, Q, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -46,10 +45,27 @@ from lindung.registry import validation
 from lindung.registry.models import InactiveReason, Worker, WorkerStatus
 from lindung.registry.names import normalize_name
 
+
+class _NikPart(Func):
+    """``SUBSTRING(nik, start, length)`` with the numbers written into the SQL. SQLite uses an
+    expression index only for the very expression it was built on, and a bound parameter is
+    not the number 1: with ``Substr`` every lookup scanned the whole table."""
+
+    function = "SUBSTRING"  # as Django's ``Substr`` writes it, so PostgreSQL's index matches
+    output_field = CharField()
+
+    def __init__(self, start: int, length: int) -> None:
+        super().__init__(F("nik"))
+        self.template = f"%(function)s(%(expressions)s, {int(start)}, {int(length)})"
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="SUBSTR", **extra_context)
+
+
 # The NIK's region + birth date (digits 1–12) and birth date + serial (digits 7–16): the
 # expressions of two indexes on ``Worker`` (migration registry 0007).
-NIK_HEAD = Substr("nik", 1, 12)
-NIK_TAIL = Substr("nik", 7, 10)
+NIK_HEAD = _NikPart(1, 12)
+NIK_TAIL = _NikPart(7, 10)
 _FUNDED = (WorkerStatus.REGISTERED, WorkerStatus.VERIFIED)
 # The values of a worker the check reads (``village`` as a code or a region).
 CHECKED_FIELDS = (

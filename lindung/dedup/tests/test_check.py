@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from conftest import LOA_KULU_VILLAGE, TENGGARONG_OTHER_VILLAGE, TENGGARONG_VILLAGE, worker_input
 from lindung.core.exceptions import PermissionDenied
@@ -20,6 +21,13 @@ SITI = dict(
     village=TENGGARONG_VILLAGE,
     phone="0812-3456-7890",
 )
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The reasons are asserted by their English wording (Indonesian is the default)."""
+    with translation.override("en"):
+        yield
 
 
 def check(user, **overrides):
@@ -239,3 +247,28 @@ def test_a_name_without_muhammad_born_a_day_later_with_another_nik_is_found(
 
     assert [c.worker_id for c in found] == [loa_kulu_worker.pk]
     assert "same name apart from Muhammad, Siti or an initial" in found[0].reasons
+
+
+def test_the_nik_halves_are_looked_up_through_their_indexes(db):
+    """Each import chunk asks for the NIKs sharing a half: without the expression indexes
+    that is a scan of the whole registry per chunk."""
+    from django.db import connection
+    from django.db.models import Q
+
+    from lindung.dedup.check import NIK_HEAD, NIK_TAIL, _workers
+
+    query = (
+        _workers()
+        .alias(nik_head=NIK_HEAD, nik_tail=NIK_TAIL)
+        .filter(Q(nik_head__in=["640206420385"]) | Q(nik_tail__in=["2038500030"]))
+        .values_list("id")
+    )
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "worker_nik_head_idx" in plan and "worker_nik_tail_idx" in plan
