@@ -84,7 +84,8 @@ NAME_FREQUENCY_FROM = 20_000
 @dataclass(frozen=True)
 class PossibleDuplicate:
     """A worker who may be the person being registered. Outside the user's area only the
-    district, score and level are filled in."""
+    district, score and level are filled in: the evidence or the status would tell an
+    operator whether a NIK, KK or phone they typed belongs to someone in another district."""
 
     worker_id: int
     in_scope: bool
@@ -114,6 +115,8 @@ class PossibleDuplicate:
 
     @property
     def status_label(self) -> str:
+        if not self.status:
+            return ""
         if self.status == WorkerStatus.INACTIVE and self.inactive_reason:
             return str(InactiveReason(self.inactive_reason).label)
         return str(WorkerStatus(self.status).label)
@@ -142,14 +145,14 @@ class PossibleDuplicate:
             "score": self.score,
             "match_weight": self.match_weight,
             "level": str(self.level),
-            "status": self.status,
-            "reasons": self.reasons,
-            "evidence": [
-                {"field": e.field, "level": e.level, "weight": e.weight} for e in self.evidence
-            ],
         }
         if self.in_scope:
             body |= {
+                "status": self.status,
+                "reasons": self.reasons,
+                "evidence": [
+                    {"field": e.field, "level": e.level, "weight": e.weight} for e in self.evidence
+                ],
                 "full_name": self.full_name,
                 "village": self.village_name,
                 "birth_date": self.birth_date,
@@ -404,14 +407,14 @@ def _duplicate(row: dict, scored, *, in_scope: bool) -> PossibleDuplicate:
         score=percent(scored.probability),
         match_weight=scored.match_weight,
         level=scored.level,
+    )
+    if not in_scope:
+        return PossibleDuplicate(**common, evidence=(), status="")
+    return PossibleDuplicate(
+        **common,
         evidence=scored.evidence,
         status=row["status"],
         inactive_reason=row["inactive_reason"],
-    )
-    if not in_scope:
-        return PossibleDuplicate(**common)
-    return PossibleDuplicate(
-        **common,
         full_name=row["full_name"],
         village_name=row["village__name"] or "",
         birth_date=row["birth_date"],

@@ -216,9 +216,13 @@ class CandidateOut(Schema):
     score: float = Field(description="Probability of being the same person, in percent.")
     match_weight: float
     level: str = Field(json_schema_extra={"enum": ["duplicate", "possible"]})
-    status: str = Field(description="The worker's status: an inactive one is shown too.")
-    reasons: list[str] = Field(description="What makes them alike, strongest first.")
-    evidence: list[EvidenceOut]
+    status: str | None = Field(
+        None, description="The worker's status (an inactive one is shown too); in scope only."
+    )
+    reasons: list[str] = Field(
+        default_factory=list, description="What makes them alike, strongest first; in scope only."
+    )
+    evidence: list[EvidenceOut] = Field(default_factory=list)
     full_name: str | None = None
     village: str | None = None
     birth_date: dt.date | None = None

@@ -113,9 +113,11 @@ def test_a_candidate_of_another_district_is_shown_without_personal_data(
     assert found.birth_date is None
     assert "Siti" not in found.short_text()
     assert found.short_text().startswith("kemungkinan duplikat dari pekerja di Kecamatan")
+    # Neither the evidence nor the status: they would tell whether the NIK typed belongs to
+    # someone in another district, and whether that person is alive.
+    assert (found.evidence, found.reasons, found.status, found.status_label) == ((), [], "", "")
     assert set(found.as_dict()) == {
-        "worker_id", "in_scope", "district", "score", "match_weight", "level", "status",
-        "reasons", "evidence",
+        "worker_id", "in_scope", "district", "score", "match_weight", "level",
     }  # fmt: skip
 
 

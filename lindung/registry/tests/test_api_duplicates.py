@@ -52,6 +52,7 @@ def test_the_check_shows_another_districts_candidate_without_personal_data(
     assert candidate["district"] == "Tenggarong"
     assert candidate["full_name"] is None and candidate["nik_masked"] is None
     assert candidate["birth_date"] is None and candidate["village"] is None
+    assert (candidate["status"], candidate["reasons"], candidate["evidence"]) == (None, [], [])
     assert "Siti" not in response.content.decode()
 
 
