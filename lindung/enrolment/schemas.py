@@ -209,7 +209,21 @@ def bpjs_file_body(record: BpjsFileImport) -> dict:
     return {
         field: getattr(record, field)
         for field in ("kind", "file_name", "checksum", "as_of", "row_count", "counts")
-    } | {"id": record.pk, "unmatched": record.unmatched, "created_at": record.created_at}
+    } | {
+        "id": record.pk,
+        "unmatched": [_masked_row(row) for row in record.unmatched],
+        "created_at": record.created_at,
+    }
+
+
+def _masked_row(row: dict) -> dict:
+    # As the page shows them: the full numbers are in the audited report download only.
+    masked = dict(row)
+    if masked.get("nik"):
+        masked["nik"] = mask_identity_number(masked["nik"])
+    if masked.get("kpj"):
+        masked["kpj"] = mask_kpj(masked["kpj"])
+    return masked
 
 
 def coverage_body(coverage: Coverage, *, reveal: bool = False) -> dict:

@@ -133,6 +133,23 @@ def test_a_bpjs_answer_is_uploaded_over_the_api(client, admin_user, token_for, s
     assert Enrolment.objects.get(pk=submitted.pk).status == S.ACTIVE
 
 
+def test_rows_of_a_bpjs_answer_that_match_nothing_come_back_masked(
+    client, admin_user, token_for, submitted
+):
+    upload = SimpleUploadedFile(
+        "jawaban.csv",
+        b"NIK,STATUS,NO KPJ,TGL KEPESERTAAN\n6402069999990001,Diterima,26099998888,01-06-2026\n",
+    )
+
+    response = client.post("/api/v1/bpjs-answers", {"file": upload}, **_auth(token_for(admin_user)))
+
+    assert response.status_code == 201, response.content
+    (row,) = response.json()["unmatched"]
+    assert row["nik"] == "6402********0001"
+    assert "6402069999990001" not in response.content.decode()
+    assert "26099998888" not in response.content.decode()
+
+
 def test_coverage_on_a_date_over_the_api(client, tenggarong_operator, token_for, active):
     token = token_for(tenggarong_operator)
     url = f"/api/v1/workers/{active.worker_id}/coverage"
