@@ -13,6 +13,7 @@ from lindung.accounts.models import User
 from lindung.accounts.permissions import Capability, require
 from lindung.audit.services import record_event
 from lindung.core.exceptions import DomainError, NotFound
+from lindung.core.logging import describe_failure
 from lindung.imports import engine
 from lindung.imports.columns import FIELD_LABELS, FIELD_SYNONYMS, guess_mapping, normalize_header
 from lindung.imports.models import ImportJob, ImportProfile, ImportStatus
@@ -264,14 +265,17 @@ def run_import_pass(job_id: int, *, save: bool) -> ImportJob:
             write_report(job)
     except Exception as error:
         ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+            status=ImportStatus.FAILED, error=describe_failure(error), finished_at=timezone.now()
         )
         record_event(
             actor=job.created_by,
             action="import.failed",
             object_type="import",
             object_id=job.pk,
-            context={"error": str(error)[:500], "saved_through_row": job.saved_through_row},
+            context={
+                "error": describe_failure(error, limit=500),
+                "saved_through_row": job.saved_through_row,
+            },
         )
         raise
     job.status = engine.status_after(save)

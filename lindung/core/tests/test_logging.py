@@ -5,7 +5,7 @@ import logging
 import pytest
 from django.conf import settings
 
-from lindung.core.logging import RedactPersonalData
+from lindung.core.logging import RedactPersonalData, describe_failure
 
 
 def _filtered(message: str, *args) -> logging.LogRecord:
@@ -59,3 +59,11 @@ def test_every_log_handler_of_the_instance_redacts():
     assert handlers
     assert all("redact" in handler.get("filters", []) for handler in handlers.values())
     assert settings.LOGGING["filters"]["redact"]["()"] == "lindung.core.logging.RedactPersonalData"
+
+
+def test_a_failure_kept_with_a_job_masks_the_numbers_it_quotes():
+    error = Exception("duplicate key: Key (nik)=(6402064203850003) already exists")
+
+    assert describe_failure(error) == "duplicate key: Key (nik)=([disamarkan]) already exists"
+    assert describe_failure(KeyError()) == "KeyError"
+    assert len(describe_failure(Exception("x" * 3000), limit=500)) == 500

@@ -69,7 +69,7 @@ def test_find_duplicates_without_wait_queues_a_run(admin_user):
 
 def test_find_duplicates_refuses_a_second_run_while_one_is_queued(admin_user):
     run("find_duplicates")
-    with pytest.raises(CommandError, match="already running"):
+    with pytest.raises(CommandError, match="sedang berjalan"):
         run("find_duplicates")
 
 

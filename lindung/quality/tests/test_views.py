@@ -12,6 +12,13 @@ from lindung.registry import exports
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def english_pages(client, settings):
+    """The pages' words are asserted in English (Indonesian is the default)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
 OVERVIEW = "/quality/"
 
 
