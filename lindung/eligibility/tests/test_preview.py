@@ -92,7 +92,9 @@ def test_the_command_without_apply_prints_counts_and_impact_and_stores_nothing(r
     assert AuditEvent.objects.filter(action="eligibility.run").count() == 1
 
 
-def test_the_command_with_apply_stores_the_decisions_and_audits_them(rules, make_worker):
+def test_the_command_with_apply_stores_the_decisions_and_audits_them(
+    rules, make_worker, admin_user
+):
     make_worker()
     make_worker(welfare_decile=9)
     out = io.StringIO()
@@ -105,7 +107,7 @@ def test_the_command_with_apply_stores_the_decisions_and_audits_them(rules, make
     run = EligibilityRun.objects.get()
     assert EligibilityDecision.objects.filter(run=run).count() == 2
     event = AuditEvent.objects.get(action="eligibility.run")
-    assert event.actor_id is None and event.context["run_id"] == run.pk
+    assert event.actor_username == admin_user.username and event.context["run_id"] == run.pk
 
 
 def test_the_command_refuses_an_unknown_programme(regions):

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from lindung.dedup.management.commands._actor import command_actor
+from lindung.accounts.command_actor import command_actor
 from lindung.dedup.selectors import open_candidates
 from lindung.dedup.services import record_duplicate_export
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from lindung.accounts.command_actor import command_actor
 from lindung.core.exceptions import DomainError
-from lindung.dedup.management.commands._actor import command_actor
 from lindung.dedup.services import start_duplicate_search
 
 

@@ -1,7 +1,9 @@
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
+from lindung.accounts.command_actor import command_actor
 from lindung.core.exceptions import DomainError
 from lindung.eligibility.services import evaluate_eligibility
 from lindung.programs.models import Program
@@ -20,14 +22,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--on", type=dt.date.fromisoformat, default=None, help="reference date (YYYY-MM-DD)"
         )
+        parser.add_argument("--user", help="who runs the rules (default: the only administrator)")
 
-    def handle(self, *args, program_code, apply, on, **options):
+    def handle(self, *args, program_code, apply, on, user, **options):
         program = Program.objects.filter(code=program_code).first()
         if program is None:
             raise CommandError(f"Program {program_code} tidak ditemukan.")
-        on = on or dt.date.today()
+        actor = command_actor(user)
+        on = on or timezone.localdate()  # the office's day (WITA), not the server's
         try:
-            result = evaluate_eligibility(actor=None, program_id=program.pk, on=on, apply=apply)
+            result = evaluate_eligibility(actor=actor, program_id=program.pk, on=on, apply=apply)
         except DomainError as error:
             raise CommandError(error.message) from error
         impact, run, version = result.impact, result.run, result.run.rule_version

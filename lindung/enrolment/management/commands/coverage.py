@@ -2,9 +2,9 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
+from lindung.accounts.command_actor import command_actor
 from lindung.core.exceptions import DomainError
 from lindung.enrolment.coverage import coverage_on
-from lindung.programs.management.commands._actor import command_actor
 from lindung.registry.selectors import workers_for_user
 
 

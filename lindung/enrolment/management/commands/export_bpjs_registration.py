@@ -2,9 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from lindung.accounts.command_actor import command_actor
 from lindung.core.exceptions import DomainError
 from lindung.enrolment.exchange_export import export_registration_batch
-from lindung.programs.management.commands._actor import command_actor
 from lindung.programs.models import Program
 from lindung.programs.selectors import get_program_for_user
 

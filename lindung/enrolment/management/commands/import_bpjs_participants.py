@@ -3,9 +3,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from lindung.accounts.command_actor import command_actor
 from lindung.core.exceptions import DomainError
 from lindung.enrolment.exchange_import import import_bpjs_participants
-from lindung.programs.management.commands._actor import command_actor
 
 
 class Command(BaseCommand):

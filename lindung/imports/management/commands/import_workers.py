@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from lindung.accounts.models import Role, User
+from lindung.accounts.command_actor import command_actor
 from lindung.core.exceptions import DomainError
 from lindung.imports.models import ImportProfile
 from lindung.imports.services import start_import_pass, upload_import
@@ -31,7 +31,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, sheet, profile, dry_run, report, user, **options):
-        actor = self._actor(user)
+        actor = command_actor(user)
         path = Path(file)
         if not path.is_file():
             self._unreadable(f"Berkas {file} tidak ada.")
@@ -62,17 +62,6 @@ class Command(BaseCommand):
             f"updated={job.updated} unchanged={job.unchanged} "
             f"rejected={job.rejected}"
         )
-
-    def _actor(self, username: str | None) -> User:
-        if username:
-            actor = User.objects.filter(username=username, is_active=True).first()
-            if actor is None:
-                raise CommandError(f"Pengguna {username} tidak ada.")
-            return actor
-        admins = list(User.objects.filter(role=Role.ADMIN, is_active=True)[:2])
-        if len(admins) != 1:
-            raise CommandError("Sebutkan pengguna dengan --user USERNAME.")
-        return admins[0]
 
     def _unreadable(self, message: str) -> None:
         self.stderr.write(message)

@@ -4,9 +4,9 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from lindung.accounts.command_actor import command_actor
 from lindung.core.exceptions import DomainError
 from lindung.programs.inputs import RateInput
-from lindung.programs.management.commands._actor import command_actor
 from lindung.programs.models import Program
 from lindung.programs.services import add_rate_version
 

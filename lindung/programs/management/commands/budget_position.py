@@ -1,10 +1,10 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from lindung.accounts.command_actor import command_actor
 from lindung.core.exceptions import DomainError
 from lindung.core.formatting import format_money
 from lindung.programs.budget import budget_position
-from lindung.programs.management.commands._actor import command_actor
 from lindung.programs.models import Program
 from lindung.programs.selectors import can_see_money, get_program_for_user
 

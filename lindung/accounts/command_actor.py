@@ -1,4 +1,4 @@
-"""The user a programme command acts as: named, or the only active administrator."""
+"""Who a management command acts as: every write it makes is audited under that user."""
 
 from django.core.management.base import CommandError
 
@@ -6,6 +6,7 @@ from lindung.accounts.models import Role, User
 
 
 def command_actor(username: str | None) -> User:
+    """The named active user, or the instance's only active administrator."""
     if username:
         actor = User.objects.filter(username=username, is_active=True).first()
         if actor is None:
