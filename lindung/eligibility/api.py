@@ -21,6 +21,7 @@ from lindung.eligibility.selectors import (
     run_counts,
     search_decisions,
     version_in_effect,
+    visible_cut,
 )
 from lindung.eligibility.services import evaluate_eligibility
 from lindung.programs.selectors import get_program_for_user
@@ -220,7 +221,7 @@ def _run_body(request: ApiRequest, run: EligibilityRun) -> dict:
         "by_district": [_count_body(row) for row in counts.by_district],
         "by_sector": [_count_body(row) for row in counts.by_sector],
         "by_reason": counts.by_reason,
-        "cut": run.cut,
+        "cut": visible_cut(request.auth, run),
     }
 
 

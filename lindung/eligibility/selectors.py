@@ -27,7 +27,7 @@ from lindung.eligibility.models import (
 )
 from lindung.eligibility.reasons import REASON_BY_CODE, Limits, describe
 from lindung.programs.models import Program
-from lindung.programs.selectors import DENIED
+from lindung.programs.selectors import DENIED, can_see_money
 from lindung.regions.models import Region
 from lindung.registry.models import Sector, Worker
 from lindung.registry.selectors import workers_for_user
@@ -355,3 +355,12 @@ def get_override_for_user(user: User, override_id: int) -> EligibilityOverride:
     if override is None or not workers_for_user(user).filter(pk=override.worker_id).exists():
         raise NotFound("Keputusan pengecualian tidak ditemukan.")
     return override
+
+
+def visible_cut(user: User, run: EligibilityRun) -> dict:
+    """The run's cut as the user may read it: how many fell outside a quota or the budget,
+    and the funders' money only for those who may see the regency's budgets."""
+    cut = dict(run.cut or {})
+    if not can_see_money(user):
+        cut.pop("budget", None)
+    return cut

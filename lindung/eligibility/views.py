@@ -38,6 +38,7 @@ from lindung.eligibility.selectors import (
     search_decisions,
     version_in_effect,
     version_rows,
+    visible_cut,
 )
 from lindung.eligibility.services import (
     adopt_version,
@@ -227,7 +228,7 @@ def run_detail(request, program_id: int, run_id: int):
     _require_reader(request)
     program = get_program_for_user(request.user, program_id)
     run = get_run_for_user(request.user, program, run_id)
-    context = {"program": program, "run": run}
+    context = {"program": program, "run": run, "cut": visible_cut(request.user, run)}
     if can_see_decisions(request.user):
         context |= _decision_list(request, run)
         if wants_partial(request):  # a filter changed: the counts stay as they are

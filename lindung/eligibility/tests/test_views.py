@@ -248,3 +248,24 @@ def test_changing_a_filter_returns_only_the_list(client, admin_user, applied):
     body = response.content.decode()
     assert 'id="decision-list"' in body and "counts-by-district" not in body
     assert workers["old"].full_name in body and workers["first"].full_name not in body
+
+
+def test_the_budget_left_after_the_cut_is_shown_only_to_those_who_see_the_budgets(
+    client, admin_user, loa_kulu_operator, token_for, applied
+):
+    run, _ = applied
+    funder = {"name": "APBD Kukar", "members_paid": 12, "left_after": 4_321_000}
+    run.cut = (run.cut or {}) | {"budget": {"funders": [funder]}}
+    run.save(update_fields=["cut"])
+    url = reverse("eligibility:run_detail", args=[run.program_id, run.pk])
+    api = f"/api/v1/programs/{run.program_id}/eligibility"
+
+    admin_page = _login(client, admin_user).get(url).content.decode()
+    operator_page = _login(client, loa_kulu_operator).get(url).content.decode()
+    operator_api = client.get(
+        api, HTTP_AUTHORIZATION=f"Bearer {token_for(loa_kulu_operator)}"
+    ).json()
+
+    assert "Rp4.321.000" in admin_page
+    assert "Rp4.321.000" not in operator_page and "APBD Kukar" not in operator_page
+    assert "budget" not in operator_api["latest_run"]["cut"]
