@@ -2,9 +2,11 @@
 
 The merged record's enrolments, graduations and BPJS participant rows move to the survivor.
 The database allows one active enrolment per worker, and one open enrolment per programme:
-when both records have one, the merged record's is ended with reason "duplicate" on the
-merge day (the survivor's stays; both were the same person, covered once). Undoing the
-merge moves everything back and reopens what the merge ended.
+when both records have one in the same programme, the one further along stays (an active
+enrolment, with its KPJ number and cover, over a candidate) and the other is ended with
+reason "duplicate" on the merge day; two active ones in different programmes keep the
+survivor's. Both were the same person, covered once. Undoing the merge moves everything
+back and reopens what the merge ended.
 """
 
 from typing import Any
@@ -25,26 +27,37 @@ from lindung.registry.models import Worker
 NOTE = "Data ganda digabung; kepesertaan dilanjutkan pada data pekerja yang dipertahankan."
 
 
+# How far an open enrolment has come: in a clash the more advanced one stays.
+_PROGRESS = {EnrolmentStatus.CANDIDATE: 0, EnrolmentStatus.SUBMITTED: 1, EnrolmentStatus.ACTIVE: 2}
+
+
 def move_enrolments(merged: Worker, survivor: Worker) -> list[Any]:
     """What moved, as JSON: ["enrolment", id, from worker, ended by the merge (the status
-    change id) or None], and ["graduation" | "participant", id, from worker]."""
-    survivor_open = list(
-        Enrolment.objects.filter(worker=survivor, status__in=OPEN_STATUSES).values_list(
-            "program_id", "status"
-        )
-    )
-    survivor_active = any(status == EnrolmentStatus.ACTIVE for _p, status in survivor_open)
-    survivor_programs = {program for program, _status in survivor_open}
+    change id) or None], ["kept", id, survivor, ended] for a survivor's enrolment ended
+    because the merged record's was further along (an active one, with its KPJ number,
+    outranks a candidate), and ["graduation" | "participant", id, from worker]."""
+    survivor_open = {
+        enrolment.program_id: enrolment
+        for enrolment in Enrolment.objects.filter(worker=survivor, status__in=OPEN_STATUSES)
+    }
     moved: list[Any] = []
     today = timezone.localdate()
     for enrolment in Enrolment.objects.filter(worker=merged).order_by("id"):
         ended_change = None
-        clashes = enrolment.status in OPEN_STATUSES and (
-            enrolment.program_id in survivor_programs
-            or (enrolment.status == EnrolmentStatus.ACTIVE and survivor_active)
-        )
-        if clashes:
-            ended_change = _end_as_duplicate(enrolment, today)
+        if enrolment.status in OPEN_STATUSES:
+            same_programme = survivor_open.get(enrolment.program_id)
+            if same_programme is not None and (
+                _PROGRESS[enrolment.status] > _PROGRESS[same_programme.status]
+            ):
+                ended = _end_as_duplicate(same_programme, today)
+                moved.append(["kept", same_programme.pk, survivor.pk, ended])
+                survivor_open[enrolment.program_id] = enrolment
+            elif same_programme is not None or (
+                enrolment.status == EnrolmentStatus.ACTIVE and _has_active(survivor_open)
+            ):
+                ended_change = _end_as_duplicate(enrolment, today)
+            else:
+                survivor_open[enrolment.program_id] = enrolment
         moved.append(["enrolment", enrolment.pk, merged.pk, ended_change])
     Enrolment.objects.filter(worker=merged).update(worker=survivor)
     for model, kind in ((Graduation, "graduation"), (BpjsParticipant, "participant")):
@@ -54,8 +67,13 @@ def move_enrolments(merged: Worker, survivor: Worker) -> list[Any]:
     return moved
 
 
+def _has_active(open_enrolments: dict[int, Enrolment]) -> bool:
+    return any(e.status == EnrolmentStatus.ACTIVE for e in open_enrolments.values())
+
+
 def _end_as_duplicate(enrolment: Enrolment, today) -> list[Any]:
-    """End the merged record's enrolment; returns what undoing needs to reopen it."""
+    """End one of two enrolments of the same person; returns what undoing needs to reopen
+    it."""
     before = [enrolment.status, enrolment.ended_on, enrolment.end_reason, enrolment.end_note]
     change = EnrolmentStatusChange.objects.create(
         enrolment=enrolment,
@@ -78,7 +96,9 @@ def _end_as_duplicate(enrolment: Enrolment, today) -> list[Any]:
 
 def restore_enrolments(moved: list[Any]) -> None:
     models = {"graduation": Graduation, "participant": BpjsParticipant}
-    for kind, pk, worker_id, *rest in moved:
+    # Backwards: a merged record's enrolment goes home before the survivor's enrolment it
+    # replaced is reopened (one open enrolment per worker and programme, at every step).
+    for kind, pk, worker_id, *rest in reversed(moved):
         if kind in models:
             models[kind].objects.filter(pk=pk).update(worker_id=worker_id)
             continue

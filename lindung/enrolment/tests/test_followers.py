@@ -70,3 +70,25 @@ def test_when_both_records_are_active_the_merged_one_ends_as_duplicate_until_und
         None,
     )
     assert active.status_changes.last().to_status == S.ACTIVE
+
+
+def test_an_active_enrolment_outranks_the_survivors_candidate_and_comes_back_on_undo(
+    admin_user, program, active, twin
+):
+    # The record that stays was only a candidate; the merged one holds the KPJ and the cover.
+    outcome = enrol_candidates(actor=admin_user, program=program, worker_ids=[twin.pk])
+    (candidate,) = outcome.created
+    merged_worker = active.worker
+
+    moved = move_to_survivor(merged_worker, twin)
+
+    active.refresh_from_db()
+    candidate.refresh_from_db()
+    assert (active.worker, active.status) == (twin, S.ACTIVE)
+    assert (candidate.status, candidate.end_reason) == (S.ENDED, EndReason.DUPLICATE)
+
+    restore_from_survivor(moved)
+    active.refresh_from_db()
+    candidate.refresh_from_db()
+    assert (active.worker, active.status) == (merged_worker, S.ACTIVE)
+    assert (candidate.worker, candidate.status, candidate.end_reason) == (twin, S.CANDIDATE, "")
