@@ -1,7 +1,8 @@
 """`lindung serve`: everything a laptop instance needs, then the web server and the worker.
 
 Migrates, loads the regency's regions, creates the first administrator (printing the
-generated password once), fills an empty registry with demo data, and serves on
+generated password once), fills an empty registry with demo data (workers, a programme with
+its eligibility results, duplicates awaiting a search), and serves on
 http://127.0.0.1:8000 with the background task worker beside it.
 """
 
@@ -14,7 +15,10 @@ from django.core.management.base import BaseCommand
 
 from lindung.accounts.models import Role, User
 from lindung.accounts.services import create_user, generate_password
+from lindung.core.formatting import format_money, format_number
+from lindung.dedup.demo import plant_demo_duplicates
 from lindung.imports.services import resume_interrupted_imports
+from lindung.programs.demo import seed_demo_programme
 from lindung.registry.models import Worker
 
 DEMO_USERS = [
@@ -51,6 +55,7 @@ class Command(BaseCommand):
         self._create_first_users()
         if demo_workers and not Worker.objects.exists():
             call_command("seed_demo", workers=demo_workers, stdout=self.stdout)
+            self._seed_demo_beyond_registry()
         call_command("collectstatic", interactive=False, verbosity=0)
         resumed = resume_interrupted_imports()
         if resumed:
@@ -91,6 +96,27 @@ class Command(BaseCommand):
                 f"{demo_password}\nThese passwords are shown only this once.\n"
             )
         )
+
+    def _seed_demo_beyond_registry(self) -> None:
+        """The programme, its eligibility results and duplicate cases, so the pages past
+        the registry have something to show; written as the first administrator."""
+        admin = User.objects.filter(role=Role.ADMIN, is_active=True).order_by("pk").first()
+        if admin is None:
+            return
+        demo = seed_demo_programme(actor=admin)
+        eligible = (
+            f"{format_number(demo.run.counts['eligible'])} eligible"
+            if demo.run
+            else "eligibility not run (no UMK for this year)"
+        )
+        self.stdout.write(
+            f"Demo programme: {demo.program.name}, budget "
+            f"{format_money(demo.budget.amount if demo.budget else 0)}, "
+            f"{eligible}"
+        )
+        planted = plant_demo_duplicates(actor=admin)
+        queued = "a duplicate search is queued" if planted.run else "a search is already running"
+        self.stdout.write(f"Demo duplicates planted: {len(planted.planted)}; {queued}")
 
     def _serve(self, host: str, port: int) -> None:
         from waitress import serve
