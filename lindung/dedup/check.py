@@ -486,8 +486,21 @@ def duplicates_of_rows(
         Q(nik_head__in={nik[:12] for nik in niks.values()})
         | Q(nik_tail__in={nik[6:] for nik in niks.values()})
     )
-    by_half = _by_half(halves.values_list("nik", "id"))
-    near = {number: _near_ids(nik, by_half, exclude=nik) for number, nik in niks.items()}
+    found_halves = {
+        worker_id: (nik, district, phone, kk)
+        for nik, worker_id, district, phone, kk in halves.values_list(
+            "nik", "id", "district_id", "phone", "kk_number"
+        )
+    }
+    by_half = _by_half((holder[0], worker_id) for worker_id, holder in found_halves.items())
+    near = {
+        number: {
+            worker_id
+            for worker_id in _near_ids(nik, by_half, exclude=nik)
+            if not _issued_apart(records[number], found_halves[worker_id])
+        }
+        for number, nik in niks.items()
+    }
     wanted = {worker_id for ids in near.values() for worker_id in ids}
     if not wanted:
         return {}
@@ -550,6 +563,25 @@ def _by_half(niks: Iterable[tuple[str, int]]) -> dict[str, list[tuple[str, int]]
         by_half.setdefault("h" + nik[:12], []).append((nik, key))
         by_half.setdefault("t" + nik[6:], []).append((nik, key))
     return by_half
+
+
+def _issued_apart(record: LinkageRecord, holder: tuple[str, str, str, str]) -> bool:
+    """A registered worker whose NIK differs from the record's in its region, each the
+    region of its holder's district, and who shares neither phone nor family card: two
+    people born the same day who got the same serial in their own districts (every
+    district's first registration of a day is `0001`), not a typing slip. With the model's
+    weights such a pair cannot reach "possible" (the NIK level "regions one digit apart,
+    each the worker's district" weighs little, another district weighs against), so it is
+    not scored at all: the NIK alone would have every row of a large import scored against
+    a dozen such strangers. The batch run still compares them in full."""
+    nik, district, phone, kk = holder
+    return (
+        record.nik[:6] != nik[:6]
+        and record.nik[:6] == record.district_id.replace(".", "")
+        and nik[:6] == (district or "").replace(".", "")
+        and not (phone and phone == record.phone)
+        and not (kk and kk == record.kk_number)
+    )
 
 
 def _near_ids(nik: str, by_half: dict[str, list[tuple[str, int]]], *, exclude: str) -> set[int]:

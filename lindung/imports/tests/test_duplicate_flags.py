@@ -126,3 +126,29 @@ def test_the_api_counts_the_flagged_rows(
     body = response.json()
     assert body["possible_duplicates"] == 1
     assert body["preview"]["possible_duplicates"][0]["row"] == 2
+
+
+def test_a_namesake_born_the_same_day_with_the_same_serial_in_another_district_is_not_flagged(
+    tmp_path, tenggarong_worker, admin_user
+):
+    # Siti Aminah of Loa Kulu: her NIK carries Loa Kulu's region, and Tenggarong's Siti the
+    # same date and serial (each district's first registration of that day). Two people.
+    loa_kulu_siti = ["1", "6402024203850003", "Siti Aminah", "02-03-1985", "P",
+                     LOA_KULU_VILLAGE, "081355550000", "Jl. Poros 1", "Petani"]  # fmt: skip
+    # The same Tenggarong Siti whose NIK region was mistyped as Loa Kulu's: a slip.
+    slipped = ["2", "6402024203850003", "Siti Aminah", "02-03-1985", "P", TENGGARONG_VILLAGE,
+               "081234567890", "Jl. Pesut 4", "Petani"]  # fmt: skip
+
+    # Loa Kulu's Siti again, but with Tenggarong Siti's phone: worth a look after all.
+    same_phone = [*loa_kulu_siti[:6], "081234567890", *loa_kulu_siti[7:]]
+
+    def check(name, row):
+        return import_file(admin_user, write_csv(tmp_path / name, [HEADER, row]), save=False)
+
+    apart = check("a.csv", loa_kulu_siti)
+    slip = check("b.csv", slipped)
+    sharing = check("c.csv", same_phone)
+
+    assert (apart.created, apart.possible_duplicates) == (1, 0)
+    assert (slip.created, slip.possible_duplicates) == (1, 1)
+    assert (sharing.created, sharing.possible_duplicates) == (1, 1)
