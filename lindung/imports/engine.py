@@ -126,7 +126,8 @@ class ImportRun:
         result = ChunkResult()
         for row in parsed:
             result.outcomes.append(self._judge_row(row, by_nik, result))
-        self._flag_possible_duplicates(result)
+        if self.job.checks_rows_for_duplicates:
+            self._flag_possible_duplicates(result)
         return result
 
     def _flag_possible_duplicates(self, result: ChunkResult) -> None:

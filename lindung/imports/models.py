@@ -32,6 +32,10 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+# Files up to this many rows have every new row checked for possible duplicates.
+DUPLICATE_CHECK_MAX_ROWS = 100_000
+
+
 class ImportJob(models.Model):
     """One file on its way into the registry: uploaded, mapped, checked, then saved.
 
@@ -84,6 +88,13 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.original_name}"
+
+    @property
+    def checks_rows_for_duplicates(self) -> bool:
+        """Whether each new row is compared with the registry for possible duplicates. A
+        file larger than a regency's list is left to the duplicate search, which compares
+        what changed in one pass far faster than row by row."""
+        return self.total_rows <= DUPLICATE_CHECK_MAX_ROWS
 
     @property
     def progress_percent(self) -> int:

@@ -65,7 +65,12 @@ def _summary_sheet(workbook: xlsx_stream.Workbook, job: ImportJob) -> None:
         ("Diperbarui", job.updated),
         ("Tidak berubah", job.unchanged),
         ("Ditolak", job.rejected),
-        ("Kemungkinan duplikat", job.possible_duplicates),
+        (
+            "Kemungkinan duplikat",
+            job.possible_duplicates
+            if job.checks_rows_for_duplicates
+            else "tidak diperiksa per baris untuk berkas sebesar ini: jalankan pencarian duplikat",
+        ),
     ]
     summary.set_column_width(0, 22)
     summary.set_column_width(1, 70)

@@ -7,7 +7,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from conftest import LOA_KULU_VILLAGE, TENGGARONG_VILLAGE
-from lindung.imports import engine
+from lindung.imports import engine, models
 from lindung.imports.report import write_report
 from lindung.imports.storage import report_path
 from lindung.imports.tests.sheets import HEADER, RINA, write_csv
@@ -152,3 +152,19 @@ def test_a_namesake_born_the_same_day_with_the_same_serial_in_another_district_i
     assert (apart.created, apart.possible_duplicates) == (1, 0)
     assert (slip.created, slip.possible_duplicates) == (1, 1)
     assert (sharing.created, sharing.possible_duplicates) == (1, 1)
+
+
+def test_a_file_larger_than_the_row_check_limit_is_left_to_the_duplicate_search(
+    tmp_path, tenggarong_worker, tenggarong_operator, monkeypatch
+):
+    monkeypatch.setattr(models, "DUPLICATE_CHECK_MAX_ROWS", 1)
+    path = write_csv(tmp_path / "daftar.csv", [HEADER, SITI_AGAIN, RINA])
+
+    job = import_file(tenggarong_operator, path, save=True)
+
+    assert (job.created, job.possible_duplicates) == (2, 0)
+    assert engine.read_outcomes(job)[2][2] == ""
+    write_report(job)
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(report_path(job).read_bytes()))
+    summary = dict(row[:2] for row in workbook.get_sheet_by_name("Ringkasan").to_python()[1:])
+    assert summary["Kemungkinan duplikat"].startswith("tidak diperiksa per baris")
