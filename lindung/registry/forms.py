@@ -26,6 +26,7 @@ from lindung.registry.selectors import (
 )
 
 KEEP_HELP = _("Shown masked; leave empty to keep the stored number.")
+CLEARABLE = ("clear_kk_number", "clear_phone")
 
 
 class DateInput(forms.DateInput):
@@ -135,9 +136,13 @@ class WorkerForm(forms.Form):
     confirmed_not_duplicate = forms.BooleanField(
         label=_("I checked: this is a different person"), required=False
     )
+    # Offered on the edit form beside a stored KK or phone: left empty, a field keeps it.
+    clear_kk_number = forms.BooleanField(label=_("Remove the stored number"), required=False)
+    clear_phone = forms.BooleanField(label=_("Remove the stored number"), required=False)
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
+        self._clearable = {name: self.fields.pop(name) for name in CLEARABLE}
         for name in ("nik", "full_name", "village"):
             self.fields[name].widget.attrs["required"] = True
         self.fields["nik"].widget.attrs.update(inputmode="numeric", autocomplete="off")
@@ -147,12 +152,19 @@ class WorkerForm(forms.Form):
         ]
 
     def hide_stored_identity(self, stored: dict[str, str]) -> None:
-        """Leave stored numbers out of the page: shown masked, kept when left empty."""
+        """Leave stored numbers out of the page: shown masked, kept when left empty, and a
+        stored KK or phone can be removed with its box."""
         for name, masked in stored.items():
             if masked:
                 self.fields[name].widget.attrs["placeholder"] = masked
                 self.fields[name].help_text = KEEP_HELP
+                if f"clear_{name}" in self._clearable:
+                    self.fields[f"clear_{name}"] = self._clearable[f"clear_{name}"]
         self.fields["nik"].widget.attrs.pop("required", None)
+
+    def cleared(self) -> set[str]:
+        """The stored numbers the user asked to remove."""
+        return {name.removeprefix("clear_") for name in CLEARABLE if self.cleaned_data.get(name)}
 
     def values(self) -> dict:
         """The submitted worker fields, keyed as ``EDITABLE_FIELDS``."""

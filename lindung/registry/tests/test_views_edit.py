@@ -200,6 +200,31 @@ def test_operator_corrects_the_phone_and_keeps_the_rest(
     assert event.actor == tenggarong_operator
 
 
+def test_a_stored_phone_can_be_removed_with_its_box_and_the_removal_is_audited(
+    client, tenggarong_operator, tenggarong_worker
+):
+    client.force_login(tenggarong_operator)
+    page = client.get(f"/workers/{tenggarong_worker.pk}/edit/").content.decode()
+    assert 'name="clear_phone"' in page
+    assert 'name="clear_kk_number"' not in page  # no KK is stored: nothing to remove
+
+    response = client.post(
+        f"/workers/{tenggarong_worker.pk}/edit/", _edit_form(tenggarong_worker, clear_phone="on")
+    )
+
+    assert response.status_code == 302
+    worker = Worker.objects.get(pk=tenggarong_worker.pk)
+    assert (worker.phone, worker.nik, worker.version) == ("", "6402064203850003", 2)
+    event = AuditEvent.objects.get(action="worker.update")
+    assert event.changes == {"phone": ["+6281234567890", ""]}
+
+
+def test_the_registration_form_offers_no_box_to_remove_numbers(client, tenggarong_operator):
+    client.force_login(tenggarong_operator)
+    page = client.get("/workers/new/").content.decode()
+    assert "clear_phone" not in page and "clear_kk_number" not in page
+
+
 def test_an_heir_keeps_the_numbers_left_empty_and_can_be_removed(
     client, tenggarong_operator, admin_user, tenggarong_worker
 ):

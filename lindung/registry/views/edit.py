@@ -111,7 +111,7 @@ def worker_edit(request, worker_id: int):
                 actor=request.user,
                 worker_id=worker.pk,
                 expected_version=form.cleaned_data["version"] or 0,
-                changes=_changes_keeping_identity(data),
+                changes=_changes_keeping_identity(data, cleared=form.cleared()),
                 heirs=_heirs_keeping_identity(data.heirs, stored.heirs),
             )
         except ConcurrentEdit as error:
@@ -143,12 +143,13 @@ def _hide_stored_identity(form, heirs, stored: WorkerInput) -> None:
             )
 
 
-def _changes_keeping_identity(data: WorkerInput) -> dict:
-    return {
+def _changes_keeping_identity(data: WorkerInput, *, cleared: set[str]) -> dict:
+    changes = {
         key: value
         for key, value in data.__dict__.items()
         if key != "heirs" and not (key in IDENTITY_FIELDS and not value)
     }
+    return changes | dict.fromkeys(cleared, "")
 
 
 def _heirs_keeping_identity(heirs: list[HeirInput], stored: list[HeirInput]) -> list[HeirInput]:
