@@ -60,15 +60,15 @@ def test_an_export_by_a_user_without_the_capability_is_refused(tenggarong_operat
     assert not (tmp_path / "k.csv").exists()
 
 
-def test_find_duplicates_without_wait_queues_a_run(admin_user):
-    out = run("find_duplicates")
+def test_find_duplicates_with_queue_leaves_the_run_to_the_background_worker(admin_user):
+    out = run("find_duplicates", "--queue")
     run_row = DuplicateRun.objects.get()
     assert out == f"queued={run_row.pk}\n"
     assert run_row.status == DuplicateRun.Status.QUEUED
 
 
 def test_find_duplicates_refuses_a_second_run_while_one_is_queued(admin_user):
-    run("find_duplicates")
+    run("find_duplicates", "--queue")
     with pytest.raises(CommandError, match="sedang berjalan"):
         run("find_duplicates")
 
@@ -88,10 +88,10 @@ def test_export_names_a_worker_of_another_district_by_id_only(
 
 
 def test_a_run_cut_off_long_ago_no_longer_blocks_a_new_one(admin_user):
-    run("find_duplicates")
+    run("find_duplicates", "--queue")
     DuplicateRun.objects.update(created_at=timezone.now() - dt.timedelta(days=1))
 
-    run("find_duplicates")
+    run("find_duplicates", "--queue")
 
     assert list(DuplicateRun.objects.order_by("id").values_list("status", flat=True)) == [
         "failed",
@@ -111,7 +111,7 @@ def registry_with_one_double(admin_user, tenggarong_worker, loa_kulu_worker):
 def test_find_duplicates_scores_the_registry_and_opens_a_case(registry_with_one_double):
     first, second = registry_with_one_double
 
-    out = run("find_duplicates", "--wait")
+    out = run("find_duplicates")
 
     assert out == "pairs=1\n"
     case = DuplicateCase.objects.get()
@@ -126,8 +126,8 @@ def test_find_duplicates_scores_the_registry_and_opens_a_case(registry_with_one_
 
 
 def test_running_the_search_again_opens_nothing_new(registry_with_one_double):
-    run("find_duplicates", "--wait")
-    out = run("find_duplicates", "--wait")
+    run("find_duplicates")
+    out = run("find_duplicates")
     assert out == "pairs=1\n"
     assert DuplicateCase.objects.count() == 1
     assert DuplicateRun.objects.order_by("id").last().cases_opened == 0
@@ -137,13 +137,13 @@ def test_a_changed_only_search_looks_at_what_changed_since_the_last(
     admin_user, verifier, registry_with_one_double
 ):
     _, second = registry_with_one_double
-    run("find_duplicates", "--wait")
+    run("find_duplicates")
     resolve_as_different(user=verifier, case=DuplicateCase.objects.get(), reason="Kembar")
 
-    assert run("find_duplicates", "--wait", "--changed-only") == "pairs=0\n"
+    assert run("find_duplicates", "--changed-only") == "pairs=0\n"
     update_worker(actor=admin_user, worker_id=second.pk, expected_version=1,
                   changes={"birth_place": "Samarinda"})  # fmt: skip
-    assert run("find_duplicates", "--wait", "--changed-only") == "pairs=1\n"
+    assert run("find_duplicates", "--changed-only") == "pairs=1\n"
 
     last = DuplicateRun.objects.order_by("id").last()
     assert last.changed_since is not None

@@ -9,8 +9,9 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []
     help = (
         "Search the registry for workers registered twice and store the candidate pairs for "
-        "review. Queues a background job (its progress shows on the duplicates page), or with "
-        "--wait runs it here and ends with pairs=<n>, the pairs the engine found."
+        "review. Runs here (its progress shows on the duplicates page meanwhile) and ends with "
+        "pairs=<n>, the pairs the engine found; with --queue hands it to the background "
+        "worker and prints queued=<run id>."
     )
 
     def add_arguments(self, parser):
@@ -19,20 +20,22 @@ class Command(BaseCommand):
             action="store_true",
             help="only workers changed since the last finished search",
         )
-        parser.add_argument("--wait", action="store_true", help="run here and wait for the end")
+        parser.add_argument(
+            "--queue", action="store_true", help="leave the search to the background worker"
+        )
         parser.add_argument(
             "--user", help="the user the search is made as (default: the only administrator)"
         )
 
-    def handle(self, *args, changed_only, wait, user, **options):
+    def handle(self, *args, changed_only, queue, user, **options):
         actor = command_actor(user)
         try:
             run = start_duplicate_search(
-                user=actor, changed_only=changed_only, in_background=not wait
+                user=actor, changed_only=changed_only, in_background=queue
             )
         except DomainError as error:
             raise CommandError(error.message) from error
-        if wait:
-            self.stdout.write(f"pairs={run.pairs_found}")
-        else:
+        if queue:
             self.stdout.write(f"queued={run.pk}")
+        else:
+            self.stdout.write(f"pairs={run.pairs_found}")
