@@ -30,9 +30,7 @@ class Command(BaseCommand):
     def handle(self, *args, changed_only, queue, user, **options):
         actor = command_actor(user)
         try:
-            run = start_duplicate_search(
-                user=actor, changed_only=changed_only, in_background=queue
-            )
+            run = start_duplicate_search(user=actor, changed_only=changed_only, in_background=queue)
         except DomainError as error:
             raise CommandError(error.message) from error
         if queue:
