@@ -7,12 +7,24 @@ enrolment, with its KPJ number and cover, over a candidate) and the other is end
 reason "duplicate" on the merge day; two active ones in different programmes keep the
 survivor's. Both were the same person, covered once. Undoing the merge moves everything
 back and reopens what the merge ended.
+
+Ending is a status move like any other (``services.apply_move``): a history row by the
+verifier who merged, the version and change time moved on, and an ``enrolment.transition``
+audit event with the duplicate case in its context. The undo keeps that row and adds the
+reopening after it (ended → the status before, effective the undo day), recorded the same
+way: a move ``services.TRANSITIONS`` does not allow by hand, made here because it puts back
+what the merge ended. Both events name the worker the enrolment belongs to outside the
+merge, so that worker's history tells the ending and the reopening together.
 """
 
+import dataclasses
+import datetime as dt
 from typing import Any
 
 from django.utils import timezone
 
+from lindung.accounts.models import User
+from lindung.audit.services import PendingEvent, record_events
 from lindung.enrolment.models import (
     OPEN_STATUSES,
     BpjsParticipant,
@@ -22,40 +34,47 @@ from lindung.enrolment.models import (
     EnrolmentStatusChange,
     Graduation,
 )
+from lindung.enrolment.services import Move, apply_move
 from lindung.registry.models import Worker
 
 NOTE = "Data ganda digabung; kepesertaan dilanjutkan pada data pekerja yang dipertahankan."
+REOPEN_NOTE = "Penggabungan data ganda dibatalkan; kepesertaan dibuka kembali."
+_STATUS_FIELDS = ["status", "ended_on", "end_reason", "end_note", "version", "updated_at"]
 
 
 # How far an open enrolment has come: in a clash the more advanced one stays.
 _PROGRESS = {EnrolmentStatus.CANDIDATE: 0, EnrolmentStatus.SUBMITTED: 1, EnrolmentStatus.ACTIVE: 2}
 
 
-def move_enrolments(merged: Worker, survivor: Worker) -> list[Any]:
+def move_enrolments(merged: Worker, survivor: Worker, *, actor: User, case_id: int) -> list[Any]:
     """What moved, as JSON: ["enrolment", id, from worker, ended by the merge (the status
-    change id) or None], ["kept", id, survivor, ended] for a survivor's enrolment ended
-    because the merged record's was further along (an active one, with its KPJ number,
-    outranks a candidate), and ["graduation" | "participant", id, from worker]."""
+    change id and what the enrolment was before) or None], ["kept", id, survivor, ended] for
+    a survivor's enrolment ended because the merged record's was further along (an active
+    one, with its KPJ number, outranks a candidate), and ["graduation" | "participant", id,
+    from worker]. An ending is recorded by ``actor`` with ``case_id`` in its audit event."""
     survivor_open = {
         enrolment.program_id: enrolment
-        for enrolment in Enrolment.objects.filter(worker=survivor, status__in=OPEN_STATUSES)
+        for enrolment in Enrolment.objects.select_for_update().filter(
+            worker=survivor, status__in=OPEN_STATUSES
+        )
     }
     moved: list[Any] = []
-    today = timezone.localdate()
-    for enrolment in Enrolment.objects.filter(worker=merged).order_by("id"):
+    now = timezone.now()
+    merged_enrolments = Enrolment.objects.select_for_update().filter(worker=merged).order_by("id")
+    for enrolment in merged_enrolments:
         ended_change = None
         if enrolment.status in OPEN_STATUSES:
             same_programme = survivor_open.get(enrolment.program_id)
             if same_programme is not None and (
                 _PROGRESS[enrolment.status] > _PROGRESS[same_programme.status]
             ):
-                ended = _end_as_duplicate(same_programme, today)
+                ended = _end_as_duplicate(same_programme, actor=actor, case_id=case_id, now=now)
                 moved.append(["kept", same_programme.pk, survivor.pk, ended])
                 survivor_open[enrolment.program_id] = enrolment
             elif same_programme is not None or (
                 enrolment.status == EnrolmentStatus.ACTIVE and _has_active(survivor_open)
             ):
-                ended_change = _end_as_duplicate(enrolment, today)
+                ended_change = _end_as_duplicate(enrolment, actor=actor, case_id=case_id, now=now)
             else:
                 survivor_open[enrolment.program_id] = enrolment
         moved.append(["enrolment", enrolment.pk, merged.pk, ended_change])
@@ -71,31 +90,32 @@ def _has_active(open_enrolments: dict[int, Enrolment]) -> bool:
     return any(e.status == EnrolmentStatus.ACTIVE for e in open_enrolments.values())
 
 
-def _end_as_duplicate(enrolment: Enrolment, today) -> list[Any]:
-    """End one of two enrolments of the same person; returns what undoing needs to reopen
-    it."""
-    before = [enrolment.status, enrolment.ended_on, enrolment.end_reason, enrolment.end_note]
-    change = EnrolmentStatusChange.objects.create(
-        enrolment=enrolment,
-        from_status=enrolment.status,
-        to_status=EnrolmentStatus.ENDED,
-        effective_on=today,
-        reason=EndReason.DUPLICATE,
-        note=NOTE,
-        changed_at=timezone.now(),
+def _end_as_duplicate(
+    enrolment: Enrolment, *, actor: User, case_id: int, now: dt.datetime
+) -> list[Any]:
+    """End one of two enrolments of the same person, before it changes worker; returns
+    what undoing needs to reopen it: [status change id, status, ended_on, end_reason,
+    end_note] as they were."""
+    before = [
+        enrolment.status,
+        enrolment.ended_on and enrolment.ended_on.isoformat(),
+        enrolment.end_reason,
+        enrolment.end_note,
+    ]
+    move = Move(
+        EnrolmentStatus.ENDED, timezone.localdate(now), reason=EndReason.DUPLICATE, note=NOTE
     )
-    Enrolment.objects.filter(pk=enrolment.pk).update(
-        status=EnrolmentStatus.ENDED,
-        ended_on=today,
-        end_reason=EndReason.DUPLICATE,
-        end_note=NOTE,
-        version=enrolment.version + 1,
-    )
-    return [change.pk, before[0], before[1] and before[1].isoformat(), before[2], before[3]]
+    change, event = apply_move(enrolment, move, actor=actor, now=now)
+    enrolment.save(update_fields=_STATUS_FIELDS)
+    change.save()
+    record_events(actor=actor, events=[_in_case(event, case_id)])
+    return [change.pk, *before]
 
 
-def restore_enrolments(moved: list[Any]) -> None:
+def restore_enrolments(moved: list[Any], *, actor: User, case_id: int) -> None:
+    """Undo ``move_enrolments``; what it ended is reopened by ``actor``."""
     models = {"graduation": Graduation, "participant": BpjsParticipant}
+    now = timezone.now()
     # Backwards: a merged record's enrolment goes home before the survivor's enrolment it
     # replaced is reopened (one open enrolment per worker and programme, at every step).
     for kind, pk, worker_id, *rest in reversed(moved):
@@ -105,8 +125,51 @@ def restore_enrolments(moved: list[Any]) -> None:
         Enrolment.objects.filter(pk=pk).update(worker_id=worker_id)
         ended = rest[0] if rest else None
         if ended:
-            change_id, status, ended_on, reason, note = ended
-            EnrolmentStatusChange.objects.filter(pk=change_id).delete()
-            Enrolment.objects.filter(pk=pk).update(
-                status=status, ended_on=ended_on, end_reason=reason, end_note=note
-            )
+            _reopen(pk, ended[1:], actor=actor, case_id=case_id, now=now)
+
+
+def _reopen(
+    enrolment_id: int, before: list[Any], *, actor: User, case_id: int, now: dt.datetime
+) -> None:
+    """Put an enrolment the merge ended back as it was, as a recorded status move. Its
+    ending row stays in the history: the enrolment was ended for that time."""
+    status, ended_on, end_reason, end_note = before
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment_id)
+    restored = {
+        "ended_on": dt.date.fromisoformat(ended_on) if ended_on else None,
+        "end_reason": end_reason,
+    }
+    changes = {"status": [enrolment.status, status]} | {
+        name: [getattr(enrolment, name), value]
+        for name, value in restored.items()
+        if getattr(enrolment, name) != value
+    }
+    change = EnrolmentStatusChange(
+        enrolment=enrolment,
+        from_status=enrolment.status,
+        to_status=status,
+        effective_on=timezone.localdate(now),
+        note=REOPEN_NOTE,
+        changed_by=actor,
+        changed_at=now,
+    )
+    enrolment.status, enrolment.ended_on = status, restored["ended_on"]
+    enrolment.end_reason, enrolment.end_note = end_reason, end_note
+    enrolment.version += 1
+    enrolment.updated_at = now
+    enrolment.save(update_fields=_STATUS_FIELDS)
+    change.save()
+    event = PendingEvent(
+        action="enrolment.transition",
+        object_type="enrolment",
+        object_id=enrolment.pk,
+        worker_id=enrolment.worker_id,
+        changes=changes,
+        context={"program": enrolment.program_id, "note": REOPEN_NOTE}
+        | ({"batch": enrolment.batch_id} if enrolment.batch_id else {}),
+    )
+    record_events(actor=actor, events=[_in_case(event, case_id)])
+
+
+def _in_case(event: PendingEvent, case_id: int) -> PendingEvent:
+    return dataclasses.replace(event, context={**(event.context or {}), "duplicate_case": case_id})

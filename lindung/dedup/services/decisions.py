@@ -217,7 +217,7 @@ def _merge_into_survivor(
         _set_nik(workers[holder_id], received, user=user, now=now)
     moved: dict[str, list[Any]] = {}
     for other in others:
-        for name, items in move_to_survivor(other, survivor).items():
+        for name, items in move_to_survivor(other, survivor, actor=user, case_id=case.pk).items():
             moved.setdefault(name, []).extend(items)
     _record_survivor_changes(
         survivor, audited_before, heirs_before, user=user, context={"duplicate_case": case.pk}
@@ -247,7 +247,7 @@ def _restore_survivor(
 ) -> None:
     """The survivor's values, the NIKs it exchanged and what followed it, as before."""
     audited_before, heirs_before = audited_values(survivor), _heir_names(survivor)
-    restore_from_survivor(merge.moved)
+    restore_from_survivor(merge.moved, actor=user, case_id=merge.case_id)
     for holder_id, _given_up, _received in merge.nik_swaps:
         _park_nik(workers[holder_id])
     _restore_values(survivor, merge.survivor_before, user=user, now=now)

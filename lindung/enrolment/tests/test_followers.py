@@ -1,11 +1,18 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
+from lindung.audit.models import AuditEvent
+from lindung.audit.services import verify_chain
 from lindung.dedup.followers import FOLLOWERS, move_to_survivor, restore_from_survivor
+from lindung.dedup.services import merge_workers, undo_merge
+from lindung.dedup.tests.cast import open_case, scored
 from lindung.enrolment.exchange_export import export_registration_batch
+from lindung.enrolment.followers import NOTE, REOPEN_NOTE
 from lindung.enrolment.models import EndReason, Enrolment, EnrolmentStatus
 from lindung.enrolment.services import Move, enrol_candidates, transition
+from lindung.enrolment.tests.conftest import COVERAGE_START
 
 S = EnrolmentStatus
 
@@ -13,6 +20,28 @@ S = EnrolmentStatus
 @pytest.fixture
 def twin(more_workers):
     return more_workers(1)[0]
+
+
+@pytest.fixture
+def case(tenggarong_worker, twin):
+    """The conftest's Siti Aminah and the twin, proposed as one person."""
+    return open_case(scored(tenggarong_worker, twin))
+
+
+def history(enrolment) -> list[tuple]:
+    return list(
+        enrolment.status_changes.order_by("changed_at", "id").values_list(
+            "from_status", "to_status", "effective_on", "reason", "note", "changed_by"
+        )
+    )
+
+
+def transitions_by(user) -> list[AuditEvent]:
+    return list(
+        AuditEvent.objects.filter(action="enrolment.transition", actor_id=user.pk).order_by(
+            "sequence"
+        )
+    )
 
 
 def activate(admin_user, program, worker, kpj):
@@ -32,25 +61,29 @@ def test_enrolments_are_a_follower_of_merges():
 
 
 def test_a_merged_records_enrolment_follows_the_survivor_and_goes_back_on_undo(
-    admin_user, active, twin
+    admin_user, verifier, active, twin, case
 ):
-    moved = move_to_survivor(active.worker, twin)
+    version, moves = active.version, history(active)
+
+    moved = move_to_survivor(active.worker, twin, actor=verifier, case_id=case.pk)
 
     active.refresh_from_db()
-    assert (active.worker, active.status) == (twin, S.ACTIVE)
+    assert (active.worker, active.status, active.version) == (twin, S.ACTIVE, version)
 
-    restore_from_survivor(moved)
+    restore_from_survivor(moved, actor=verifier, case_id=case.pk)
     active.refresh_from_db()
     assert active.worker_id != twin.pk and active.status == S.ACTIVE
+    # Only the worker it points to changed: no status move, nothing for the enrolment's audit.
+    assert (active.version, history(active), transitions_by(verifier)) == (version, moves, [])
 
 
 def test_when_both_records_are_active_the_merged_one_ends_as_duplicate_until_undone(
-    admin_user, program, active, twin
+    admin_user, program, active, twin, case
 ):
     original_worker = active.worker
     survivor_enrolment = activate(admin_user, program, twin, "26019990001")
 
-    moved = move_to_survivor(original_worker, twin)
+    moved = move_to_survivor(original_worker, twin, actor=admin_user, case_id=case.pk)
 
     active.refresh_from_db()
     assert (active.worker, active.status, active.end_reason) == (
@@ -61,7 +94,7 @@ def test_when_both_records_are_active_the_merged_one_ends_as_duplicate_until_und
     assert active.status_changes.last().reason == EndReason.DUPLICATE
     assert Enrolment.objects.get(pk=survivor_enrolment.pk).status == S.ACTIVE
 
-    restore_from_survivor(moved)
+    restore_from_survivor(moved, actor=admin_user, case_id=case.pk)
     active.refresh_from_db()
     assert (active.worker, active.status, active.end_reason, active.ended_on) == (
         original_worker,
@@ -73,22 +106,153 @@ def test_when_both_records_are_active_the_merged_one_ends_as_duplicate_until_und
 
 
 def test_an_active_enrolment_outranks_the_survivors_candidate_and_comes_back_on_undo(
-    admin_user, program, active, twin
+    admin_user, verifier, program, active, twin, case
 ):
     # The record that stays was only a candidate; the merged one holds the KPJ and the cover.
     outcome = enrol_candidates(actor=admin_user, program=program, worker_ids=[twin.pk])
     (candidate,) = outcome.created
     merged_worker = active.worker
+    today = timezone.localdate()
 
-    moved = move_to_survivor(merged_worker, twin)
+    moved = move_to_survivor(merged_worker, twin, actor=verifier, case_id=case.pk)
 
     active.refresh_from_db()
     candidate.refresh_from_db()
     assert (active.worker, active.status) == (twin, S.ACTIVE)
-    assert (candidate.status, candidate.end_reason) == (S.ENDED, EndReason.DUPLICATE)
+    assert (candidate.status, candidate.end_reason, candidate.version) == (
+        S.ENDED,
+        EndReason.DUPLICATE,
+        2,
+    )
+    (ended,) = transitions_by(verifier)
+    assert (ended.object_id, ended.worker_id, ended.changes) == (
+        str(candidate.pk),
+        twin.pk,
+        {"status": ["candidate", "ended"], "ended_on": [None, today.isoformat()],
+         "end_reason": ["", "duplicate"]},
+    )  # fmt: skip
+    assert ended.context == {"program": program.pk, "note": NOTE, "duplicate_case": case.pk}
 
-    restore_from_survivor(moved)
+    restore_from_survivor(moved, actor=verifier, case_id=case.pk)
     active.refresh_from_db()
     candidate.refresh_from_db()
     assert (active.worker, active.status) == (merged_worker, S.ACTIVE)
-    assert (candidate.worker, candidate.status, candidate.end_reason) == (twin, S.CANDIDATE, "")
+    assert (candidate.worker, candidate.status, candidate.end_reason, candidate.version) == (
+        twin,
+        S.CANDIDATE,
+        "",
+        3,
+    )
+    assert [row[:2] for row in history(candidate)] == [
+        ("", S.CANDIDATE),
+        (S.CANDIDATE, S.ENDED),
+        (S.ENDED, S.CANDIDATE),
+    ]
+    reopened = transitions_by(verifier)[1]
+    assert (reopened.object_id, reopened.worker_id, reopened.changes) == (
+        str(candidate.pk),
+        twin.pk,
+        {"status": ["ended", "candidate"], "ended_on": [today.isoformat(), None],
+         "end_reason": ["duplicate", ""]},
+    )  # fmt: skip
+
+
+# -- through the verifier's decisions ---------------------------------------------------------
+
+
+@pytest.fixture
+def both_active(admin_user, program, active, twin):
+    """Siti Aminah is active on one record, and the twin, the record that will stay, on
+    another: the merge ends Siti's enrolment as a duplicate."""
+    activate(admin_user, program, twin, "26019990001")
+    active.refresh_from_db()
+    return active
+
+
+def merge_into_twin(verifier, case, twin):
+    return merge_workers(
+        user=verifier, case=case, survivor_id=twin.pk, field_choices={}, reason="Satu orang"
+    )
+
+
+def test_an_enrolment_ended_by_a_merge_is_recorded_as_the_verifiers_transition(
+    verifier, program, both_active, tenggarong_worker, twin, case
+):
+    before = both_active.version
+    today = timezone.localdate()
+
+    merge_into_twin(verifier, case, twin)
+
+    ended = Enrolment.objects.get(pk=both_active.pk)
+    assert (ended.worker, ended.status, ended.ended_on, ended.end_reason, ended.end_note) == (
+        twin,
+        S.ENDED,
+        today,
+        EndReason.DUPLICATE,
+        NOTE,
+    )
+    assert ended.version == before + 1
+    assert ended.updated_at == ended.status_changes.order_by("id").last().changed_at
+    assert history(ended)[-1] == (
+        S.ACTIVE, S.ENDED, today, EndReason.DUPLICATE, NOTE, verifier.pk,
+    )  # fmt: skip
+    (event,) = transitions_by(verifier)
+    assert (event.object_type, event.object_id, event.worker_id) == (
+        "enrolment",
+        str(ended.pk),
+        tenggarong_worker.pk,
+    )
+    assert event.changes == {
+        "status": ["active", "ended"],
+        "ended_on": [None, today.isoformat()],
+        "end_reason": ["", "duplicate"],
+    }
+    assert event.context == {
+        "program": program.pk,
+        "note": NOTE,
+        "batch": ended.batch_id,
+        "duplicate_case": case.pk,
+    }
+    survivors = Enrolment.objects.filter(worker=twin, status=S.ACTIVE)
+    assert [e.kpj_number for e in survivors] == ["26019990001"]
+    assert verify_chain().ok
+
+
+def test_undoing_the_merge_reopens_the_enrolment_and_its_history_keeps_both_moves(
+    verifier, program, both_active, tenggarong_worker, twin, case
+):
+    before = both_active.version
+    today = timezone.localdate()
+    merge = merge_into_twin(verifier, case, twin)
+
+    undo_merge(user=verifier, merge=merge, reason="Ternyata dua orang")
+
+    reopened = Enrolment.objects.get(pk=both_active.pk)
+    assert (
+        reopened.worker, reopened.status, reopened.kpj_number, reopened.coverage_start,
+        reopened.ended_on, reopened.end_reason, reopened.end_note, reopened.version,
+    ) == (
+        tenggarong_worker, S.ACTIVE, "26012345678", COVERAGE_START, None, "", "", before + 2,
+    )  # fmt: skip
+    assert history(reopened)[-2:] == [
+        (S.ACTIVE, S.ENDED, today, EndReason.DUPLICATE, NOTE, verifier.pk),
+        (S.ENDED, S.ACTIVE, today, "", REOPEN_NOTE, verifier.pk),
+    ]
+    ended, reopening = transitions_by(verifier)
+    assert (reopening.object_id, reopening.worker_id) == (str(reopened.pk), tenggarong_worker.pk)
+    assert ended.worker_id == reopening.worker_id
+    assert reopening.changes == {
+        "status": ["ended", "active"],
+        "ended_on": [today.isoformat(), None],
+        "end_reason": ["duplicate", ""],
+    }
+    assert reopening.context == {
+        "program": program.pk,
+        "note": REOPEN_NOTE,
+        "batch": reopened.batch_id,
+        "duplicate_case": case.pk,
+    }
+    assert reopening.sequence < AuditEvent.objects.get(action="duplicate.undo_merge").sequence
+    # The twin kept its own enrolment all along.
+    assert Enrolment.objects.get(worker=twin).status == S.ACTIVE
+    assert verify_chain().ok
