@@ -5,7 +5,7 @@ import pytest
 
 from lindung.audit.models import AuditEvent
 from lindung.registry.models import Worker
-from lindung.registry.tests.test_api import TENGGARONG_NIK, ApiClient, new_worker_body
+from lindung.registry.tests.api_client import TENGGARONG_NIK, ApiClient, new_worker_body
 
 pytestmark = pytest.mark.django_db
 
