@@ -64,6 +64,8 @@ ACTION_LABELS = {
     "duplicate.different": _("Records judged to be different people"),
     "duplicate.separate": _("Record taken out of a duplicate case"),
     "duplicate.export": _("Duplicate list exported"),
+    "eligibility.run_requested": _("Eligibility run requested"),
+    "eligibility.run_failed": _("Eligibility run stopped with an error"),
 }
 OBJECT_LABELS = {
     "worker": _("Worker"),

@@ -1,16 +1,22 @@
 """Eligibility over the REST API: the summary of the latest run, its decisions worker by
-worker, and running the rules. The same selectors and services as the pages."""
+worker, and running the rules. The same selectors and services as the pages.
+
+Running the rules answers 202 with a job; the run goes on in the background and the client
+follows the job until it is ``done`` (then ``run_id`` names the stored run) or ``failed``.
+"""
 
 import datetime as dt
 
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
 
 from lindung.accounts.api_auth import ApiRequest
 from lindung.core.api_schemas import ERROR_RESPONSES
 from lindung.core.exceptions import NotFound
 from lindung.core.formatting import mask_identity_number
-from lindung.eligibility.models import EligibilityDecision, EligibilityRun
+from lindung.eligibility.jobs import ALREADY_REQUESTED, get_job_for_user, request_eligibility_run
+from lindung.eligibility.models import EligibilityDecision, EligibilityJob, EligibilityRun
 from lindung.eligibility.reasons import codes_of
 from lindung.eligibility.selectors import (
     DecisionFilters,
@@ -23,7 +29,6 @@ from lindung.eligibility.selectors import (
     version_in_effect,
     visible_cut,
 )
-from lindung.eligibility.services import evaluate_eligibility
 from lindung.programs.selectors import get_program_for_user
 from lindung.regions.selectors import normalize_code
 
@@ -117,7 +122,11 @@ class DecisionQuery(Schema):
 
 
 class RunIn(Schema):
-    apply: bool = Field(True, description="Store the decisions; false only evaluates them.")
+    apply: bool = Field(
+        True,
+        description="Store the decisions; false only evaluates them: the job then gives the "
+        "counts and the change against the stored decisions, and stores nothing.",
+    )
     on: dt.date | None = Field(None, description="Reference date; today by default.")
 
 
@@ -128,14 +137,37 @@ class ImpactOut(Schema):
     lost: int
 
 
-class RunResultOut(Schema):
-    applied: bool
-    run_id: int | None
+class JobCountsOut(Schema):
     workers: int
     eligible: int
     not_eligible: int
     within_cut: int
-    impact: ImpactOut
+
+
+class JobOut(Schema):
+    id: int
+    program_id: int
+    status: str = Field(json_schema_extra={"enum": list(EligibilityJob.Status.values)})
+    status_label: str
+    apply: bool
+    reference_date: dt.date
+    requested_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    run_id: int | None = Field(description="The stored run, once a job with apply is done.")
+    counts: JobCountsOut | None = Field(description="Over the whole registry, once done.")
+    impact: ImpactOut | None = Field(
+        description="Eligible workers against the run stored before, once done."
+    )
+    error: str = Field(description="Why the run failed, in Indonesian; nothing was stored.")
+
+
+class JobRequestOut(JobOut):
+    created: bool = Field(
+        description="False when a run of the programme was already queued or running: that "
+        "job is returned and no second run is made."
+    )
+    message: str = Field(description="In Indonesian, when no new job was made.")
 
 
 @router.get("/programs/{program_id}/eligibility", response={200: SummaryOut, **ERROR_RESPONSES})
@@ -181,24 +213,50 @@ def eligibility_workers(request: ApiRequest, program_id: int, query: Query[Decis
 
 
 @router.post(
-    "/programs/{program_id}/eligibility/run", response={200: RunResultOut, **ERROR_RESPONSES}
+    "/programs/{program_id}/eligibility/run", response={202: JobRequestOut, **ERROR_RESPONSES}
 )
 def run_eligibility(request: ApiRequest, program_id: int, payload: RunIn):
-    """Evaluate the rules in effect over the whole registry (administrators)."""
-    result = evaluate_eligibility(
+    """Queue a run of the rules in effect over the whole registry (administrators); follow
+    it with GET .../eligibility/jobs/{job_id}. One run of a programme at a time: while one
+    is queued or running, that job is returned."""
+    requested = request_eligibility_run(
         actor=request.auth, program_id=program_id, on=payload.on, apply=payload.apply
     )
-    total = result.impact.total
-    return {
-        "applied": result.applied,
-        "run_id": result.run.pk if result.applied else None,
-        **result.run.counts,
-        "impact": {
-            "eligible_before": total.before,
-            "eligible_after": total.after,
-            "gained": total.gained,
-            "lost": total.lost,
+    return Status(
+        202,
+        {
+            **_job_body(requested.job),
+            "created": requested.created,
+            "message": "" if requested.created else ALREADY_REQUESTED,
         },
+    )
+
+
+@router.get(
+    "/programs/{program_id}/eligibility/jobs/{job_id}", response={200: JobOut, **ERROR_RESPONSES}
+)
+def eligibility_job(request: ApiRequest, program_id: int, job_id: int):
+    """A requested run: its status and, once done, its counts and the stored run's id."""
+    program = get_program_for_user(request.auth, program_id)
+    return _job_body(get_job_for_user(request.auth, program, job_id))
+
+
+def _job_body(job: EligibilityJob) -> dict:
+    done = job.status == EligibilityJob.Status.DONE
+    return {
+        "id": job.pk,
+        "program_id": job.program_id,
+        "status": job.status,
+        "status_label": str(EligibilityJob.Status(job.status).label),
+        "apply": job.apply,
+        "reference_date": job.reference_date,
+        "requested_at": job.requested_at,
+        "started_at": job.started_at,
+        "finished_at": job.finished_at,
+        "run_id": job.run_id,
+        "counts": job.counts if done else None,
+        "impact": job.impact if done else None,
+        "error": job.error,
     }
 
 

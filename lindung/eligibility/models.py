@@ -255,3 +255,62 @@ class EligibilityOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} · {self.kind}"
+
+
+class EligibilityJob(models.Model):
+    """A run of the rules asked for from the page or the API, carried out by the task
+    worker: a province's registry takes longer than a web request may wait.
+
+    With ``apply`` the run stores its decisions (``run``); without it the run is evaluated
+    and rolled back, and only its ``counts`` and ``impact`` are kept here. One job per
+    programme is queued or running at a time."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.PROTECT, related_name="eligibility_jobs"
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    apply = models.BooleanField(_("store the decisions"), default=True)
+    reference_date = models.DateField(_("reference date"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    run = models.ForeignKey(
+        EligibilityRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    counts = models.JSONField(default=dict, blank=True)
+    # The change in eligible workers against the run stored before: before, after, gained, lost.
+    impact = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="eligibility_job_one_active_per_program",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["queued", "running", "done", "failed"]),
+                name="eligibility_job_status_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.program_id} {self.status}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

@@ -290,7 +290,7 @@ def apply_eligibility(
     on = on or timezone.localdate()
     version = version_in_effect(program, on=on)
     if version is None:
-        raise DomainError(_no_rules_message(program, on))
+        raise DomainError(no_rules_message(program, on))
     criteria = criteria_for(version, on)
     plan, budget_note = budget_plan(program, on)
     with transaction.atomic():
@@ -348,7 +348,7 @@ def evaluate_eligibility(
         program = Program.objects.get(pk=program_id)
     version = version_in_effect(program, on=on)
     if version is None:
-        raise DomainError(_no_rules_message(program, on))
+        raise DomainError(no_rules_message(program, on))
     impact = preview_impact(actor=actor, version=version, on=on)
     with transaction.atomic():
         run = apply_eligibility(actor=actor, program_id=program.pk, on=on)
@@ -356,7 +356,7 @@ def evaluate_eligibility(
     return Evaluation(run, impact, apply)
 
 
-def _no_rules_message(program: Program, on: dt.date) -> str:
+def no_rules_message(program: Program, on: dt.date) -> str:
     return (
         f"Program {program.name} belum memiliki aturan kelayakan yang berlaku pada "
         f"{format_date(on)}."

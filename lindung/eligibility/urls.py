@@ -20,6 +20,7 @@ urlpatterns = [
         name="draft_adopt",
     ),
     path("<int:program_id>/run/", views.run_rules, name="run"),
+    path("<int:program_id>/jobs/<int:job_id>/", views.job_status, name="job"),
     path("<int:program_id>/runs/<int:run_id>/", views.run_detail, name="run_detail"),
     path(
         "<int:program_id>/workers/<int:worker_id>/override/",

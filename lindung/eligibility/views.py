@@ -1,15 +1,21 @@
 """Eligibility pages: a programme's rule versions (edit a draft, preview its impact, put it
 in effect, run it), a run's results, and overrides recorded from a worker's page. Views
-authorise, bind a form, call one service and render."""
+authorise, bind a form, call one service and render.
+
+Running the rules queues a job (``jobs.py``); its page polls a small fragment until the run
+is stored, then takes the clerk to the results (as the import pages do).
+"""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from lindung.accounts.permissions import Capability
 from lindung.core.exceptions import ConcurrentEdit, DomainError
@@ -19,6 +25,12 @@ from lindung.eligibility.forms import (
     MinimumWageForm,
     OverrideForm,
     RulesForm,
+)
+from lindung.eligibility.jobs import (
+    ALREADY_REQUESTED,
+    get_job_for_user,
+    latest_job,
+    request_eligibility_run,
 )
 from lindung.eligibility.preview import preview_impact
 from lindung.eligibility.reasons import REASON_CODES, REASON_LABELS
@@ -42,7 +54,6 @@ from lindung.eligibility.selectors import (
 )
 from lindung.eligibility.services import (
     adopt_version,
-    apply_eligibility,
     create_draft,
     record_override,
     set_minimum_wage,
@@ -100,6 +111,7 @@ def program_eligibility(request, program_id: int):
     _require_reader(request)
     program = get_program_for_user(request.user, program_id)
     run = latest_run(program)
+    can_manage = can_manage_rules(request.user)
     return render(
         request,
         "eligibility/program.html",
@@ -109,10 +121,21 @@ def program_eligibility(request, program_id: int):
             "run": run,
             "counts": run_counts(request.user, run) if run else None,
             "runs": runs_of(program),
-            "can_manage": can_manage_rules(request.user),
+            "can_manage": can_manage,
+            "job": _job_to_mention(program, run) if can_manage else None,
             "adopt_form": AdoptForm(initial={"effective_from": timezone.localdate()}),
         },
     )
+
+
+def _job_to_mention(program, run):
+    """A job still under way, or one that failed after the latest stored run."""
+    job = latest_job(program)
+    if job is None or job.status == job.Status.DONE:
+        return None
+    if job.status == job.Status.FAILED and run and run.started_at > job.requested_at:
+        return None
+    return job
 
 
 @worker_page
@@ -215,12 +238,37 @@ def draft_adopt(request, program_id: int, version_id: int):
 def run_rules(request, program_id: int):
     require_page(request, Capability.MANAGE_PROGRAMS)
     try:
-        run = apply_eligibility(actor=request.user, program_id=program_id)
+        requested = request_eligibility_run(actor=request.user, program_id=program_id)
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("eligibility:program", program_id)
-    messages.success(request, _("Eligibility decisions stored for every worker."))
-    return redirect("eligibility:run_detail", program_id, run.pk)
+    if requested.created:
+        messages.success(
+            request, _("The rules are running in the background; this page follows the run.")
+        )
+    else:
+        messages.warning(request, ALREADY_REQUESTED)
+    return redirect("eligibility:job", program_id, requested.job.pk)
+
+
+@worker_page
+@require_GET
+def job_status(request, program_id: int, job_id: int):
+    """A requested run. While it is queued or running, htmx polls this page for its
+    fragment; once the decisions are stored it takes the clerk to the results."""
+    require_page(request, Capability.MANAGE_PROGRAMS)
+    program = get_program_for_user(request.user, program_id)
+    job = get_job_for_user(request.user, program, job_id)
+    context = {"program": program, "job": job}
+    if not wants_partial(request):
+        return render(request, "eligibility/job.html", context)
+    if job.is_active:
+        return render(request, "eligibility/partials/job_progress.html", context)
+    if job.run_id is not None:
+        messages.success(request, _("Eligibility decisions stored for every worker."))
+        url = reverse("eligibility:run_detail", args=[program.pk, job.run_id])
+        return HttpResponse(headers={"HX-Redirect": url})
+    return HttpResponse(headers={"HX-Refresh": "true"})
 
 
 @worker_page

@@ -9,6 +9,8 @@ import io
 import pytest
 from playwright.sync_api import expect
 
+from lindung.eligibility.jobs import run_eligibility_job
+from lindung.eligibility.models import EligibilityJob
 from lindung.eligibility.services import adopt_version, create_draft
 from lindung.enrolment.models import Enrolment, EnrolmentStatus
 from lindung.programs.models import Program
@@ -57,6 +59,9 @@ def test_a_programme_enrols_its_eligible_workers_and_bpjs_answers(
     )
     page.goto(f"/eligibility/{program.pk}/")
     page.click("#run-rules")
+    expect(page.locator("#job-progress")).to_be_visible()
+    run_eligibility_job(EligibilityJob.objects.get(program=program).pk)  # the task worker's part
+    expect(page.locator("#run-totals")).to_be_visible()  # the polled page moved to the results
     page.screenshot(path=f"{screens}/enrolment-eligibility-run.png", full_page=True)
 
     # Enrol the workers within the cut.

@@ -95,3 +95,15 @@ def make_worker(admin_user):
         return worker
 
     return make
+
+
+@pytest.fixture
+def run_tasks_inline(settings, django_capture_on_commit_callbacks):
+    """``with run_tasks_inline():`` queued runs are carried out when the request commits,
+    inside the call that queued them."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+    def inline():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return inline

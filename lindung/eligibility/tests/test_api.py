@@ -1,4 +1,5 @@
-"""Eligibility over the REST API: summary, decisions worker by worker, running the rules."""
+"""Eligibility over the REST API: summary, decisions worker by worker, running the rules as a
+job and following it."""
 
 import datetime as dt
 
@@ -7,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from lindung.audit.models import AuditEvent
-from lindung.eligibility.models import EligibilityRun
+from lindung.eligibility.jobs import ALREADY_REQUESTED, STOPPED, request_eligibility_run
+from lindung.eligibility.models import EligibilityJob, EligibilityRun
 from lindung.eligibility.services import apply_eligibility
 from lindung.eligibility.tests.conftest import ON
 
@@ -121,36 +123,111 @@ def test_a_leader_reads_counts_but_no_worker_and_an_auditor_nothing(
     assert client.get(f"{url}/workers", **_auth(auditor_token)).status_code == 403
 
 
-def test_an_administrator_runs_the_rules_over_the_api(
-    client, admin_user, token_for, rules, make_worker
+def test_an_administrator_runs_the_rules_over_the_api_and_follows_the_job(
+    client, admin_user, token_for, rules, make_worker, run_tasks_inline
 ):
     make_worker()
     url = f"/api/v1/programs/{rules.program_id}/eligibility/run"
     token = token_for(admin_user)
 
-    dry = client.post(url, {"apply": False, "on": "2026-07-01"}, content_type="application/json",
-                      **_auth(token))  # fmt: skip
-    assert dry.json()["applied"] is False and dry.json()["eligible"] == 1
-    assert not EligibilityRun.objects.exists()
+    with run_tasks_inline():
+        response = client.post(url, {"on": "2026-07-01"}, content_type="application/json",
+                               **_auth(token))  # fmt: skip
 
-    applied = client.post(url, {"on": "2026-07-01"}, content_type="application/json",
-                          **_auth(token))  # fmt: skip
-
-    body = applied.json()
-    assert (body["applied"], body["workers"], body["within_cut"]) == (True, 1, 1)
-    assert body["impact"] == {"eligible_before": 0, "eligible_after": 1, "gained": 1, "lost": 0}
-    assert EligibilityRun.objects.get().pk == body["run_id"]
+    assert response.status_code == 202
+    body = response.json()
+    job = EligibilityJob.objects.get()
+    assert (body["id"], body["status"], body["created"], body["message"]) == (
+        job.pk, "queued", True, ""
+    )  # fmt: skip
+    assert (body["apply"], body["reference_date"], body["run_id"]) == (True, "2026-07-01", None)
+    followed = client.get(
+        f"/api/v1/programs/{rules.program_id}/eligibility/jobs/{job.pk}", **_auth(token)
+    ).json()
+    assert (followed["status"], followed["run_id"]) == ("done", EligibilityRun.objects.get().pk)
+    assert followed["counts"] == {"workers": 1, "eligible": 1, "not_eligible": 0, "within_cut": 1}
+    assert followed["impact"] == {
+        "eligible_before": 0, "eligible_after": 1, "gained": 1, "lost": 0
+    }  # fmt: skip
+    assert AuditEvent.objects.filter(action="eligibility.run_requested").count() == 1
     assert AuditEvent.objects.filter(action="eligibility.run").count() == 1
 
 
-def test_an_operator_cannot_run_the_rules(client, tenggarong_operator, token_for, rules):
-    response = client.post(
-        f"/api/v1/programs/{rules.program_id}/eligibility/run", {},
-        content_type="application/json", **_auth(token_for(tenggarong_operator)),
+def test_evaluating_without_apply_is_a_job_too_and_stores_no_run(
+    client, admin_user, token_for, rules, make_worker, run_tasks_inline
+):
+    make_worker()
+    token = token_for(admin_user)
+
+    with run_tasks_inline():
+        body = client.post(
+            f"/api/v1/programs/{rules.program_id}/eligibility/run",
+            {"apply": False, "on": "2026-07-01"}, content_type="application/json", **_auth(token),
+        ).json()  # fmt: skip
+    followed = client.get(
+        f"/api/v1/programs/{rules.program_id}/eligibility/jobs/{body['id']}", **_auth(token)
+    ).json()
+
+    assert (followed["status"], followed["apply"], followed["run_id"]) == ("done", False, None)
+    assert followed["counts"]["eligible"] == 1 and followed["impact"]["gained"] == 1
+    assert not EligibilityRun.objects.exists()
+
+
+def test_asking_again_over_the_api_returns_the_job_under_way(client, admin_user, token_for, rules):
+    url = f"/api/v1/programs/{rules.program_id}/eligibility/run"
+    token = token_for(admin_user)
+    first = client.post(url, {}, content_type="application/json", **_auth(token)).json()
+
+    again = client.post(url, {}, content_type="application/json", **_auth(token))
+
+    assert again.status_code == 202
+    body = again.json()
+    assert (body["id"], body["status"], body["created"]) == (first["id"], "queued", False)
+    assert body["message"] == ALREADY_REQUESTED
+    assert EligibilityJob.objects.count() == 1
+
+
+def test_a_failed_job_gives_its_reason_over_the_api(client, admin_user, token_for, rules):
+    job = request_eligibility_run(actor=admin_user, program_id=rules.program_id, on=ON).job
+    EligibilityJob.objects.filter(pk=job.pk).update(status="failed", error=STOPPED)
+
+    body = client.get(
+        f"/api/v1/programs/{rules.program_id}/eligibility/jobs/{job.pk}",
+        **_auth(token_for(admin_user)),
+    ).json()
+
+    assert (body["status"], body["error"], body["counts"], body["run_id"]) == (
+        "failed", STOPPED, None, None
     )  # fmt: skip
 
-    assert response.status_code == 403
-    assert not EligibilityRun.objects.exists()
+
+def test_an_operator_cannot_run_the_rules_nor_read_a_job(
+    client, admin_user, tenggarong_operator, token_for, rules
+):
+    token = token_for(tenggarong_operator)
+    response = client.post(
+        f"/api/v1/programs/{rules.program_id}/eligibility/run", {},
+        content_type="application/json", **_auth(token),
+    )  # fmt: skip
+    job = request_eligibility_run(actor=admin_user, program_id=rules.program_id, on=ON).job
+    read = client.get(
+        f"/api/v1/programs/{rules.program_id}/eligibility/jobs/{job.pk}", **_auth(token)
+    )
+
+    assert (response.status_code, read.status_code) == (403, 403)
+    assert list(EligibilityJob.objects.values_list("requested_by", flat=True)) == [admin_user.pk]
+    assert AuditEvent.objects.filter(action="eligibility.run_requested").count() == 1
+
+
+def test_a_job_of_another_programme_is_not_found(client, admin_user, token_for, rules):
+    job = request_eligibility_run(actor=admin_user, program_id=rules.program_id, on=ON).job
+
+    response = client.get(
+        f"/api/v1/programs/{rules.program_id + 1}/eligibility/jobs/{job.pk}",
+        **_auth(token_for(admin_user)),
+    )
+
+    assert response.status_code == 404
 
 
 def test_the_eligibility_endpoints_are_in_the_openapi_document(client, regions):
@@ -159,3 +236,4 @@ def test_the_eligibility_endpoints_are_in_the_openapi_document(client, regions):
     assert "/api/v1/programs/{program_id}/eligibility" in paths
     assert "/api/v1/programs/{program_id}/eligibility/workers" in paths
     assert "post" in paths["/api/v1/programs/{program_id}/eligibility/run"]
+    assert "get" in paths["/api/v1/programs/{program_id}/eligibility/jobs/{job_id}"]

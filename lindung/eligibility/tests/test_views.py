@@ -10,7 +10,9 @@ from django.urls import reverse
 
 from conftest import PASSWORD
 from lindung.audit.models import AuditEvent
+from lindung.eligibility.jobs import ALREADY_REQUESTED, STOPPED, request_eligibility_run
 from lindung.eligibility.models import (
+    EligibilityJob,
     EligibilityOverride,
     EligibilityRun,
     OverrideKind,
@@ -141,11 +143,123 @@ def test_a_leader_sees_counts_without_workers_and_an_auditor_nothing(
     assert _login(client, auditor).get(url).status_code == 403
 
 
+def test_running_the_rules_from_the_page_queues_a_job_and_shows_its_progress(
+    client, admin_user, rules, make_worker
+):
+    make_worker()
+    _login(client, admin_user)
+
+    response = client.post(reverse("eligibility:run", args=[rules.program_id]))
+
+    job = EligibilityJob.objects.get()
+    job_url = reverse("eligibility:job", args=[rules.program_id, job.pk])
+    assert response.status_code == 302 and response.url == job_url
+    assert (job.status, job.apply, job.requested_by_id) == ("queued", True, admin_user.pk)
+    event = AuditEvent.objects.get(action="eligibility.run_requested")
+    assert (event.actor_id, event.context["job_id"]) == (admin_user.pk, job.pk)
+    assert not EligibilityRun.objects.exists()
+    page = client.get(job_url).content.decode()
+    assert 'id="job-progress"' in page and 'hx-trigger="every 2s"' in page
+    assert f'hx-get="{job_url}"' in page
+    programme = client.get(reverse("eligibility:program", args=[rules.program_id]))
+    assert f'href="{job_url}"' in programme.content.decode()
+
+
+def test_when_the_run_is_stored_the_polled_page_takes_the_clerk_to_the_results(
+    client, admin_user, rules, make_worker, run_tasks_inline
+):
+    make_worker()
+    _login(client, admin_user)
+    with run_tasks_inline():
+        client.post(reverse("eligibility:run", args=[rules.program_id]))
+    job = EligibilityJob.objects.get()
+    job_url = reverse("eligibility:job", args=[rules.program_id, job.pk])
+
+    polled = client.get(job_url, HTTP_HX_REQUEST="true")
+    page = client.get(job_url).content.decode()
+
+    run = EligibilityRun.objects.get()
+    results = reverse("eligibility:run_detail", args=[rules.program_id, run.pk])
+    assert job.status == "done" and job.run_id == run.pk
+    assert polled.status_code == 200 and polled.headers["HX-Redirect"] == results
+    assert 'id="job-done"' in page and f'href="{results}"' in page
+
+
+def test_while_the_run_goes_on_the_poll_returns_only_the_progress(client, admin_user, rules):
+    _login(client, admin_user)
+    client.post(reverse("eligibility:run", args=[rules.program_id]))
+    job = EligibilityJob.objects.get()
+    EligibilityJob.objects.filter(pk=job.pk).update(status="running")
+
+    polled = client.get(
+        reverse("eligibility:job", args=[rules.program_id, job.pk]), HTTP_HX_REQUEST="true"
+    )
+
+    body = polled.content.decode()
+    assert body.lstrip().startswith("<section") and 'data-state="running"' in body
+    assert "HX-Redirect" not in polled.headers
+
+
+def test_a_failed_run_shows_its_reason_and_no_traceback(client, admin_user, rules):
+    _login(client, admin_user)
+    client.post(reverse("eligibility:run", args=[rules.program_id]))
+    job = EligibilityJob.objects.get()
+    EligibilityJob.objects.filter(pk=job.pk).update(status="failed", error=STOPPED)
+    job_url = reverse("eligibility:job", args=[rules.program_id, job.pk])
+
+    polled = client.get(job_url, HTTP_HX_REQUEST="true")
+    page = client.get(job_url).content.decode()
+    programme = client.get(reverse("eligibility:program", args=[rules.program_id]))
+
+    assert polled.headers["HX-Refresh"] == "true"
+    assert 'id="job-failed"' in page and STOPPED in page and "Traceback" not in page
+    assert 'id="run-again"' in page
+    assert f'href="{job_url}"' in programme.content.decode()
+
+
+def test_asking_again_while_a_run_is_queued_leads_to_that_run(client, admin_user, rules):
+    _login(client, admin_user)
+    client.post(reverse("eligibility:run", args=[rules.program_id]))
+    job = EligibilityJob.objects.get()
+
+    again = client.post(reverse("eligibility:run", args=[rules.program_id]), follow=True)
+
+    assert again.redirect_chain[-1][0] == reverse(
+        "eligibility:job", args=[rules.program_id, job.pk]
+    )
+    assert ALREADY_REQUESTED in again.content.decode()
+    assert EligibilityJob.objects.count() == 1
+    assert AuditEvent.objects.filter(action="eligibility.run_requested").count() == 1
+
+
+def test_without_rules_in_effect_the_page_says_so_and_queues_nothing(client, admin_user, program):
+    response = _login(client, admin_user).post(
+        reverse("eligibility:run", args=[program.pk]), follow=True
+    )
+
+    assert "belum memiliki aturan kelayakan" in response.content.decode()
+    assert not EligibilityJob.objects.exists()
+
+
 def test_only_administrators_run_the_rules_from_the_page(client, verifier, rules):
     response = _login(client, verifier).post(reverse("eligibility:run", args=[rules.program_id]))
 
     assert response.status_code == 403
+    assert not EligibilityJob.objects.exists()
     assert not EligibilityRun.objects.exists()
+    assert not AuditEvent.objects.filter(action="eligibility.run_requested").exists()
+
+
+def test_only_administrators_follow_a_requested_run(client, admin_user, leader, rules):
+    job = request_eligibility_run(actor=admin_user, program_id=rules.program_id, on=ON).job
+
+    response = _login(client, leader).get(
+        reverse("eligibility:job", args=[rules.program_id, job.pk])
+    )
+    programme = client.get(reverse("eligibility:program", args=[rules.program_id]))
+
+    assert response.status_code == 403
+    assert programme.status_code == 200 and 'id="run-job"' not in programme.content.decode()
 
 
 def test_the_results_page_takes_a_bounded_number_of_queries(

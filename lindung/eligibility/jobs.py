@@ -1,0 +1,207 @@
+"""Runs of the rules asked for from the page or the API. Over a province's registry a run
+takes most of a minute, longer than a web request may wait: the request queues a job, the
+task worker carries it out (``tasks.run_eligibility_job``), and the page and the API follow
+the job until it is done. The command line still runs the rules directly.
+
+A run stores its decisions and marks its job done in one transaction, so a job cut off
+part-way left nothing behind and is simply run again.
+
+The jobs' services and their reads live here together, apart from the rules' own.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from lindung.accounts.models import User
+from lindung.accounts.permissions import Capability, require
+from lindung.audit.services import record_event
+from lindung.core.exceptions import DomainError, NotFound, PermissionDenied
+from lindung.core.logging import describe_failure
+from lindung.eligibility.models import EligibilityJob
+from lindung.eligibility.selectors import can_manage_rules, version_in_effect
+from lindung.eligibility.services import Evaluation, evaluate_eligibility, no_rules_message
+from lindung.programs.models import Program
+from lindung.programs.selectors import DENIED, get_program_for_user
+
+ALREADY_REQUESTED = (
+    "Aturan kelayakan program ini sedang dijalankan. Permintaan Anda tidak membuat "
+    "penjalanan kedua; hasilnya tampil di penjalanan yang sudah ada."
+)
+STOPPED = "Terhenti sebelum selesai; tidak ada yang tersimpan. Jalankan aturan sekali lagi."
+# A job still queued or running this long after it was asked for was cut off with the
+# worker; it no longer blocks a new one. A province's run takes about a minute.
+STALE_AFTER = dt.timedelta(hours=6)
+ACTIVE = [EligibilityJob.Status.QUEUED, EligibilityJob.Status.RUNNING]
+
+
+# ---------------------------------------------------------------- reads
+
+
+def active_job(program: Program) -> EligibilityJob | None:
+    """The programme's job that is queued or running, if any (there is at most one)."""
+    return (
+        EligibilityJob.objects.filter(program=program, status__in=ACTIVE)
+        .select_related("requested_by")
+        .first()
+    )
+
+
+def latest_job(program: Program) -> EligibilityJob | None:
+    return EligibilityJob.objects.filter(program=program).select_related("requested_by").first()
+
+
+def get_job_for_user(user: User, program: Program, job_id: int) -> EligibilityJob:
+    """A requested run, for those who may run the rules: its counts cover the whole
+    registry, not the reader's area."""
+    if not can_manage_rules(user):
+        raise PermissionDenied(DENIED)
+    job = (
+        EligibilityJob.objects.filter(program=program, pk=job_id)
+        .select_related("requested_by", "run")
+        .first()
+    )
+    if job is None:
+        raise NotFound("Permintaan penjalanan aturan tidak ditemukan.")
+    return job
+
+
+# ---------------------------------------------------------------- writes
+
+
+@dataclass(frozen=True)
+class JobRequest:
+    job: EligibilityJob
+    # False when a job of the programme was already queued or running: that one is returned.
+    created: bool
+
+
+def request_eligibility_run(
+    *, actor: User, program_id: int, on: dt.date | None = None, apply: bool = True
+) -> JobRequest:
+    """Queue a run of the rules in effect on ``on`` (default today): stored with ``apply``,
+    else only evaluated against the stored decisions. While a run of the programme is
+    queued or running, asking again returns that job instead of a second one."""
+    from lindung.eligibility.tasks import run_eligibility_job as task
+
+    require(actor, Capability.MANAGE_PROGRAMS)
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        # Not locked: a run holds the programme's row for as long as it takes.
+        program = get_program_for_user(actor, program_id)
+        if version_in_effect(program, on=on) is None:
+            raise DomainError(no_rules_message(program, on))
+        _give_up_stale_jobs(program)
+        if (running := active_job(program)) is not None:
+            return JobRequest(running, created=False)
+        try:
+            with transaction.atomic():
+                job = EligibilityJob.objects.create(
+                    program=program,
+                    apply=apply,
+                    reference_date=on,
+                    requested_by=actor,
+                    requested_at=timezone.now(),
+                )
+        except IntegrityError:
+            # Asked for at the same moment by someone else: theirs is the one.
+            running = active_job(program)
+            if running is None:
+                raise
+            return JobRequest(running, created=False)
+        record_event(
+            actor=actor,
+            action="eligibility.run_requested",
+            object_type="program",
+            object_id=program.pk,
+            context={"job_id": job.pk, "apply": apply, "reference_date": on},
+        )
+        transaction.on_commit(lambda: _enqueue(task, job.pk))
+    return JobRequest(job, created=True)
+
+
+def _give_up_stale_jobs(program: Program) -> None:
+    EligibilityJob.objects.filter(
+        program=program,
+        status__in=ACTIVE,
+        requested_at__lt=timezone.now() - STALE_AFTER,
+    ).update(status=EligibilityJob.Status.FAILED, error=STOPPED, finished_at=timezone.now())
+
+
+def _enqueue(task, job_id: int) -> None:
+    result = task.enqueue(job_id)
+    EligibilityJob.objects.filter(pk=job_id).update(task_id=str(result.id))
+
+
+def run_eligibility_job(job_id: int) -> EligibilityJob:
+    """Carry out a queued job (from the task worker). A job that is not queued is left as it
+    is, so a task delivered twice runs the rules once. The requester's role and area are
+    checked again: they may have changed while the job waited."""
+    claimed = EligibilityJob.objects.filter(pk=job_id, status=EligibilityJob.Status.QUEUED).update(
+        status=EligibilityJob.Status.RUNNING, started_at=timezone.now()
+    )
+    job = EligibilityJob.objects.select_related("requested_by").get(pk=job_id)
+    if not claimed:
+        return job
+    try:
+        with transaction.atomic():
+            result = evaluate_eligibility(
+                actor=job.requested_by,
+                program_id=job.program_id,
+                on=job.reference_date,
+                apply=job.apply,
+            )
+            _finish(job, result)
+    except Exception as error:
+        EligibilityJob.objects.filter(pk=job.pk).update(
+            status=EligibilityJob.Status.FAILED,
+            error=describe_failure(error),
+            finished_at=timezone.now(),
+        )
+        record_event(
+            actor=job.requested_by,
+            action="eligibility.run_failed",
+            object_type="program",
+            object_id=job.program_id,
+            context={"job_id": job.pk, "error": describe_failure(error, limit=500)},
+        )
+        raise
+    return job
+
+
+def _finish(job: EligibilityJob, result: Evaluation) -> None:
+    total = result.impact.total
+    job.status = EligibilityJob.Status.DONE
+    job.finished_at = timezone.now()
+    # Without ``apply`` the run was rolled back: only its counts remain.
+    job.run = result.run if result.applied else None
+    job.counts = result.run.counts
+    job.impact = {
+        "eligible_before": total.before,
+        "eligible_after": total.after,
+        "gained": total.gained,
+        "lost": total.lost,
+    }
+    job.save(update_fields=["status", "finished_at", "run", "counts", "impact"])
+
+
+def resume_interrupted_eligibility_jobs(*, older_than: dt.timedelta = dt.timedelta(0)) -> list[int]:
+    """Queue again the jobs that were running when the application stopped (their run
+    was rolled back with the worker), and those whose task was never handed to the queue."""
+    from lindung.eligibility.tasks import run_eligibility_job as task
+
+    cutoff = timezone.now() - older_than
+    resumed = []
+    for job in EligibilityJob.objects.filter(
+        Q(status=EligibilityJob.Status.RUNNING, started_at__lte=cutoff)
+        | Q(status=EligibilityJob.Status.QUEUED, task_id="", requested_at__lte=cutoff)
+    ):
+        EligibilityJob.objects.filter(pk=job.pk, status=job.status).update(
+            status=EligibilityJob.Status.QUEUED, started_at=None
+        )
+        _enqueue(task, job.pk)
+        resumed.append(job.pk)
+    return resumed
