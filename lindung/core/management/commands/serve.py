@@ -17,6 +17,7 @@ from lindung.accounts.models import Role, User
 from lindung.accounts.services import create_user, generate_password
 from lindung.core.formatting import format_money, format_number
 from lindung.dedup.demo import plant_demo_duplicates
+from lindung.enrolment.demo import seed_demo_enrolment
 from lindung.imports.services import resume_interrupted_imports
 from lindung.programs.demo import seed_demo_programme
 from lindung.registry.models import Worker
@@ -98,8 +99,8 @@ class Command(BaseCommand):
         )
 
     def _seed_demo_beyond_registry(self) -> None:
-        """The programme, its eligibility results and duplicate cases, so the pages past
-        the registry have something to show; written as the first administrator."""
+        """The programme, its eligibility results, enrolments and duplicate cases, so the
+        pages past the registry have something to show; written as the first administrator."""
         admin = User.objects.filter(role=Role.ADMIN, is_active=True).order_by("pk").first()
         if admin is None:
             return
@@ -114,6 +115,14 @@ class Command(BaseCommand):
             f"{format_money(demo.budget.amount if demo.budget else 0)}, "
             f"{eligible}"
         )
+        if demo.run is not None:
+            enrolled = seed_demo_enrolment(actor=admin, program=demo.program, run=demo.run)
+            counts = {key: format_number(value) for key, value in enrolled.counts.items()}
+            self.stdout.write(
+                f"Demo enrolment: {counts['active']} active, {counts['submitted']} submitted "
+                f"awaiting BPJS, {counts['candidate']} candidates, {counts['refused']} refused "
+                f"by BPJS, {counts['ended']} ended, {counts['graduated']} graduated"
+            )
         planted = plant_demo_duplicates(actor=admin)
         queued = "a duplicate search is queued" if planted.run else "a search is already running"
         self.stdout.write(f"Demo duplicates planted: {len(planted.planted)}; {queued}")
