@@ -4,6 +4,7 @@ page's section and overrides; what each role sees."""
 import datetime as dt
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -183,6 +184,32 @@ def test_when_the_run_is_stored_the_polled_page_takes_the_clerk_to_the_results(
     assert job.status == "done" and job.run_id == run.pk
     assert polled.status_code == 200 and polled.headers["HX-Redirect"] == results
     assert 'id="job-done"' in page and f'href="{results}"' in page
+
+
+def test_the_background_worker_runs_a_queued_job_that_the_page_then_leaves_for_the_results(
+    client, admin_user, rules, make_worker, monkeypatch, django_capture_on_commit_callbacks
+):
+    # The worker drops "old" connections between tasks; in a test that is the test's own
+    # transaction (PostgreSQL), so it keeps the connection here.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+    make_worker()
+    _login(client, admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("eligibility:run", args=[rules.program_id]))
+    job_url = reverse("eligibility:job", args=[rules.program_id, EligibilityJob.objects.get().pk])
+    waiting = client.get(job_url, HTTP_HX_REQUEST="true")
+
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    done = client.get(job_url, HTTP_HX_REQUEST="true")
+
+    run = EligibilityRun.objects.get()
+    assert 'data-state="queued"' in waiting.content.decode()
+    assert done.headers["HX-Redirect"] == reverse(
+        "eligibility:run_detail", args=[rules.program_id, run.pk]
+    )
+    assert EligibilityJob.objects.get().status == "done"
 
 
 def test_while_the_run_goes_on_the_poll_returns_only_the_progress(client, admin_user, rules):
