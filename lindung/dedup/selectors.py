@@ -195,6 +195,14 @@ def sees_every_worker(user: User, case: DuplicateCase) -> bool:
     return len(_visible_worker_ids(user, ids)) == len(ids)
 
 
+def sees_case_worker(user: User, case: DuplicateCase, worker_id: int) -> bool:
+    """Whether the worker is one of the case's records *and* lies in the user's area: a
+    record of another district is shown only by its district, never by its numbers."""
+    if not CaseMember.objects.filter(case=case, worker_id=worker_id).exists():
+        return False
+    return bool(_visible_worker_ids(user, [worker_id]))
+
+
 def open_case_of_worker(user: User, worker_id: int) -> DuplicateCase | None:
     """The open case a worker the user may see belongs to, for the worker's page."""
     if not has_capability(user, Capability.VIEW_WORKERS):

@@ -29,7 +29,7 @@ from lindung.dedup.forms import (
     SeparateForm,
     expected_versions,
 )
-from lindung.dedup.models import CaseMember, CaseStatus
+from lindung.dedup.models import CaseStatus
 from lindung.dedup.selectors import (
     case_counts,
     case_detail,
@@ -38,6 +38,7 @@ from lindung.dedup.selectors import (
     latest_run,
     queue_rows,
     search_cases,
+    sees_case_worker,
 )
 from lindung.dedup.services import (
     merge_workers,
@@ -273,7 +274,7 @@ def case_reveal(request, case_id: int, worker_id: int, field: str):
         raise Http404
     require_page(request, Capability.RESOLVE_DUPLICATES)
     case = get_case_for_user(request.user, case_id)
-    if not CaseMember.objects.filter(case=case, worker_id=worker_id).exists():
+    if not sees_case_worker(request.user, case, worker_id):
         raise Http404
     value = reveal_worker_identity(actor=request.user, worker_id=worker_id, field=field)
     return render(

@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from lindung.eligibility.inputs import RULE_FIELDS, RulesInput
 from lindung.eligibility.models import IncomeLimit, OverrideKind, RuleVersion
+from lindung.eligibility.selectors import decision_sectors
 from lindung.regions.selectors import regency_districts
-from lindung.registry.models import Sector
+from lindung.registry.selectors import active_sectors
 
 
 class DateInput(forms.DateInput):
@@ -52,7 +53,7 @@ class RulesForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.sectors = list(Sector.objects.filter(is_active=True))
+        self.sectors = list(active_sectors())
         self.fields["sector_codes"].choices = [(s.code, s.name) for s in self.sectors]
         self.districts = list(regency_districts())
         for district in self.districts:
@@ -148,6 +149,6 @@ class DecisionFilterForm(forms.Form):
     def __init__(self, *args, districts, reasons, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["district"].choices = [("", _("All")), *((d.code, d.name) for d in districts)]
-        sectors = Sector.objects.all()
+        sectors = decision_sectors()
         self.fields["sector"].choices = [("", _("All")), *((s.code, s.name) for s in sectors)]
         self.fields["reason"].choices = [("", _("All")), *reasons]

@@ -219,6 +219,12 @@ def _reason_counts(rows: QuerySet) -> dict[str, int]:
 # ---------------------------------------------------------------- decisions
 
 
+def decision_sectors() -> QuerySet[Sector]:
+    """Every sector, retired ones included: a stored decision may name one that has since
+    been retired, so the decisions' filter offers them all."""
+    return Sector.objects.all()
+
+
 @dataclass(frozen=True)
 class DecisionFilters:
     district: str = ""

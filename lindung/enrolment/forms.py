@@ -5,15 +5,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindung.enrolment.models import EndReason
-from lindung.programs.models import Program
+from lindung.programs.selectors import active_programs
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def program_field() -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(
-        label=_("Programme"), queryset=Program.objects.filter(is_active=True).order_by("name")
-    )
+    return forms.ModelChoiceField(label=_("Programme"), queryset=active_programs())
 
 
 class EnrolForm(forms.Form):

@@ -19,6 +19,7 @@ from lindung.enrolment.models import (
     BpjsParticipant,
     Enrolment,
     EnrolmentStatus,
+    Graduation,
     RegistrationBatch,
 )
 from lindung.regions.models import Region
@@ -87,6 +88,12 @@ def search_enrolments(user: User, filters: EnrolmentFilters) -> QuerySet[Enrolme
 
 def enrolment_history(enrolment: Enrolment) -> list:
     return list(enrolment.status_changes.select_related("changed_by").order_by("changed_at", "id"))
+
+
+def graduation_of(enrolment: Enrolment) -> Graduation | None:
+    """The enrolment's graduation to self-paying, if any; ``enrolment`` comes from
+    ``get_enrolment_for_user``, so it is in the user's area."""
+    return Graduation.objects.filter(enrolment=enrolment).first()
 
 
 def worker_enrolments(user: User, worker_id: int) -> list[Enrolment]:

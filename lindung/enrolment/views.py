@@ -15,11 +15,12 @@ from lindung.core.pagination import CappedPaginator
 from lindung.enrolment.coverage import coverage_on
 from lindung.enrolment.forms import ActivateForm, CoverageForm, EndForm, EnrolForm, GraduateForm
 from lindung.enrolment.graduation import graduate_to_self_paying, graduation_for_user
-from lindung.enrolment.models import EnrolmentStatus, Graduation
+from lindung.enrolment.models import EnrolmentStatus
 from lindung.enrolment.selectors import (
     EnrolmentFilters,
     enrolment_history,
     get_enrolment_for_user,
+    graduation_of,
     search_enrolments,
 )
 from lindung.enrolment.services import (
@@ -93,7 +94,7 @@ def _render_detail(request, enrolment_id: int, *, forms: dict | None = None, err
         "end_form": forms.get("end") or (EndForm(initial=initial) if S.ENDED in can_move else None),
         "graduate_form": forms.get("graduate")
         or (GraduateForm(initial=initial) if enrolment.status == S.ACTIVE else None),
-        "graduation": Graduation.objects.filter(enrolment=enrolment).first(),
+        "graduation": graduation_of(enrolment),
         "can_edit": has_capability(request.user, Capability.EDIT_WORKERS),
         "can_answer": has_capability(request.user, Capability.EXPORT_WORKERS),
         "can_reveal": may_reveal_kpj(request.user),

@@ -54,6 +54,11 @@ def programs_for_user(user: User) -> QuerySet[Program]:
     return Program.objects.all()
 
 
+def active_programs() -> QuerySet[Program]:
+    """The programmes open to new members, by name: a reference list for forms."""
+    return Program.objects.filter(is_active=True).order_by("name")
+
+
 def get_program_for_user(user: User, program_id: int, *, for_update: bool = False) -> Program:
     programs = programs_for_user(user)
     if for_update:
@@ -86,17 +91,41 @@ def budgets_of(source: FundingSource) -> QuerySet[FundingBudget]:
     return source.budgets.order_by("-fiscal_year")
 
 
+def shares_paid_by(source: FundingSource) -> QuerySet[FundingShare]:
+    """Every share rule the funder pays into, of every programme and area. ``source`` comes
+    from ``get_funding_source_for_user``, which only regency-wide roles pass."""
+    return FundingShare.objects.filter(funding_source=source).select_related("program", "area")
+
+
+def active_funding_sources_for_user(user: User) -> list[FundingSource]:
+    """The funders that may be given a share, by name (for regency-wide roles)."""
+    return list(funding_sources_for_user(user).filter(is_active=True).order_by("name"))
+
+
 def shares_for_user(user: User, program: Program) -> list[FundingShare]:
     """The programme's share rules the user may see: the default and, for a user tied to an
     area, the rules of that area and of the district or villages around it."""
     shares = program.shares.select_related("funding_source", "area__parent")
-    area = _narrow_area(user)
-    if area is not None:
-        district = area.code if area.level == Region.Level.DISTRICT else area.parent_id
-        visible = Q(area=None) | Q(area_id=district)
-        visible |= Q(area__parent_id=district) if area.code == district else Q(area_id=area.code)
-        shares = shares.filter(visible)
+    shares = shares.filter(_visible_shares(user))
     return sorted(shares, key=lambda s: (s.area_id is not None, s.area_id or "", -s.percent))
+
+
+def share_rule_for_user(user: User, program: Program, area_code: str | None) -> list[FundingShare]:
+    """The shares of one of the programme's rules: the default (``area_code`` None) or one
+    area's; nothing when that area's rule is not one the user may see."""
+    return list(program.shares.filter(_visible_shares(user), area_id=area_code))
+
+
+def _visible_shares(user: User) -> Q:
+    """The default rule and, for a user tied to an area, the rules of that area and of the
+    district or villages around it; every rule for regency-wide users."""
+    area = _narrow_area(user)
+    if area is None:
+        return Q()
+    district = area.code if area.level == Region.Level.DISTRICT else area.parent_id
+    visible = Q(area=None) | Q(area_id=district)
+    visible |= Q(area__parent_id=district) if area.code == district else Q(area_id=area.code)
+    return visible
 
 
 @dataclass(frozen=True)
@@ -125,6 +154,12 @@ def rate_rows(program: Program, *, today: dt.date | None = None) -> list[RateRow
             state = "past"
         rows.append(RateRow(version, state))
     return rows
+
+
+def all_rate_versions() -> list[RateVersion]:
+    """Every rate version, national and of each programme: a reference list that a list of
+    programmes prices from in one query."""
+    return list(RateVersion.objects.all())
 
 
 def get_rate_version(rate_version_id: int, *, for_update: bool = False) -> RateVersion:

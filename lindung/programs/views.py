@@ -20,9 +20,10 @@ from lindung.programs.forms import (
     SharesForm,
     area_choices,
 )
-from lindung.programs.models import FundingShare, FundingSource, RateVersion
 from lindung.programs.rates import contribution_under, rate_in_effect
 from lindung.programs.selectors import (
+    active_funding_sources_for_user,
+    all_rate_versions,
     budgets_of,
     can_read_programs,
     can_see_money,
@@ -31,7 +32,9 @@ from lindung.programs.selectors import (
     get_program_for_user,
     programs_for_user,
     rate_rows,
+    share_rule_for_user,
     shares_for_user,
+    shares_paid_by,
 )
 from lindung.programs.services import (
     add_rate_version,
@@ -88,7 +91,7 @@ def funding_source_detail(request, funding_source_id: int):
             else:
                 messages.success(request, _("Budget saved."))
                 return redirect("programs:funding_source_detail", source.pk)
-    shares = FundingShare.objects.filter(funding_source=source).select_related("program", "area")
+    shares = shares_paid_by(source)
     return render(
         request,
         "programs/funding_source_detail.html",
@@ -136,7 +139,7 @@ def program_list(request):
     _require_reader(request)
     today = timezone.localdate()
     programs = list(programs_for_user(request.user).prefetch_related("shares__funding_source"))
-    versions = list(RateVersion.objects.all())
+    versions = all_rate_versions()
     rows = []
     for program in programs:
         own = [v for v in versions if v.program_id in (None, program.pk)]
@@ -270,8 +273,8 @@ def shares_edit(request, program_id: int):
     area = normalize_code(request.POST.get("area", request.GET.get("area", "")))
     if area not in dict(choices):
         area = ""
-    funders = list(FundingSource.objects.filter(is_active=True).order_by("name"))
-    current = list(FundingShare.objects.filter(program=program, area_id=area or None))
+    funders = active_funding_sources_for_user(request.user)
+    current = share_rule_for_user(request.user, program, area or None)
     form = SharesForm(request.POST or None, funders=funders, current=current)
     if request.method == "POST" and form.is_valid():
         try:

@@ -5,6 +5,7 @@ from django.utils import translation
 
 from lindung.audit.models import AuditEvent
 from lindung.dedup.models import CaseStatus, DuplicateCase, DuplicateRun
+from lindung.dedup.selectors import sees_case_worker
 from lindung.dedup.services import merge_workers
 from lindung.dedup.tests.cast import open_case, register, scored, siti_again, siti_in_loa_kulu
 from lindung.registry.models import Worker, WorkerStatus
@@ -139,6 +140,45 @@ def test_revealing_a_full_nik_on_the_case_page_is_audited(client, verifier, twin
     assert "6402064203850003" in _html(response)
     event = AuditEvent.objects.get(action="worker.reveal")
     assert (event.worker_id, event.context) == (first.pk, {"field": "nik"})
+
+
+def test_a_district_verifier_cannot_reveal_the_number_of_a_case_record_of_another_district(
+    client, admin_user, tenggarong_verifier, tenggarong_worker
+):
+    elsewhere = siti_in_loa_kulu(admin_user)
+    case = open_case(scored(tenggarong_worker, elsewhere))
+    client.force_login(tenggarong_verifier)
+
+    response = client.post(f"/duplicates/{case.pk}/reveal/{elsewhere.pk}/nik/")
+
+    assert response.status_code == 404
+    assert elsewhere.nik not in _html(response)
+    assert not AuditEvent.objects.filter(action="worker.reveal").exists()
+
+
+def test_a_worker_outside_the_case_is_not_revealed_through_it(client, admin_user, verifier, twins):
+    _, _, case = twins
+    stranger = register(admin_user, nik="6402061708800007", full_name="Bukan Anggota")
+    client.force_login(verifier)
+
+    response = client.post(f"/duplicates/{case.pk}/reveal/{stranger.pk}/nik/")
+
+    assert response.status_code == 404
+    assert "6402061708800007" not in _html(response)
+    assert not AuditEvent.objects.filter(action="worker.reveal").exists()
+
+
+def test_a_case_record_is_seen_only_when_it_lies_in_the_users_area(
+    admin_user, verifier, tenggarong_verifier, tenggarong_worker
+):
+    elsewhere = siti_in_loa_kulu(admin_user)
+    case = open_case(scored(tenggarong_worker, elsewhere))
+    stranger = register(admin_user, nik="6402061708800007", full_name="Bukan Anggota")
+
+    assert sees_case_worker(tenggarong_verifier, case, tenggarong_worker.pk)
+    assert not sees_case_worker(tenggarong_verifier, case, elsewhere.pk)
+    assert sees_case_worker(verifier, case, elsewhere.pk)
+    assert not sees_case_worker(verifier, case, stranger.pk)
 
 
 def test_a_case_across_districts_hides_the_other_districts_record(

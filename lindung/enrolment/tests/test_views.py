@@ -9,6 +9,7 @@ from django.urls import reverse
 from lindung.audit.models import AuditEvent
 from lindung.enrolment.graduation import graduate_to_self_paying
 from lindung.enrolment.models import BpjsFileImport, Enrolment, EnrolmentStatus, RegistrationBatch
+from lindung.enrolment.selectors import graduation_of
 
 S = EnrolmentStatus
 
@@ -164,6 +165,33 @@ def test_the_graduation_letter_says_what_to_pay_and_by_when(signed_in, admin_use
     assert "1 Oktober 2026" in page
     assert "paling lambat tanggal 15" in page
     assert "@media print" in page
+
+
+def test_the_enrolment_page_links_its_graduation_letter(signed_in, tenggarong_operator, active):
+    detail = reverse("enrolment:enrolment_detail", args=[active.pk])
+    client = signed_in(tenggarong_operator)
+    assert graduation_of(active) is None
+    assert "/letter/" not in client.get(detail).content.decode()
+
+    graduation = graduate_to_self_paying(
+        user=tenggarong_operator, enrolment=active, on=dt.date(2026, 10, 1)
+    )
+
+    assert graduation_of(active) == graduation
+    letter = reverse("enrolment:graduation_letter", args=[graduation.pk])
+    assert letter in client.get(detail).content.decode()
+
+
+def test_another_districts_operator_sees_neither_the_enrolment_nor_its_letter(
+    signed_in, admin_user, loa_kulu_operator, active
+):
+    graduation = graduate_to_self_paying(user=admin_user, enrolment=active, on=dt.date(2026, 10, 1))
+    client = signed_in(loa_kulu_operator)
+
+    assert client.get(reverse("enrolment:enrolment_detail", args=[active.pk])).status_code == 404
+    letter = client.get(reverse("enrolment:graduation_letter", args=[graduation.pk]))
+    assert letter.status_code == 404
+    assert "Rp16.800" not in letter.content.decode()
 
 
 def test_the_programme_include_shows_graduation_figures(admin_user, active):
