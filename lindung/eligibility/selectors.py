@@ -86,6 +86,23 @@ def version_in_effect(
     return max(adopted, key=lambda v: v.effective_from, default=None)
 
 
+def versions_in_effect_of_active_programs(on: dt.date) -> list[RuleVersion]:
+    """For each active programme with adopted rules on ``on``, the version in effect that day
+    (as ``version_in_effect`` chooses it), with its programme, by programme name. One query,
+    whatever the number of programmes."""
+    adopted = (
+        RuleVersion.objects.filter(
+            program__is_active=True, status=RuleVersion.Status.ADOPTED, effective_from__lte=on
+        )
+        .select_related("program")
+        .order_by("program__name", "program_id", "-effective_from")
+    )
+    in_effect: dict[int, RuleVersion] = {}
+    for version in adopted:
+        in_effect.setdefault(version.program_id, version)
+    return list(in_effect.values())
+
+
 def get_version(program: Program, version_id: int, *, for_update: bool = False) -> RuleVersion:
     versions = program.eligibility_versions.select_related("program")
     if for_update:

@@ -4,7 +4,8 @@ all read ``WORKLISTS``.
 A worklist narrows a queryset of workers the caller already scoped to the user's area. Every
 condition is set-based SQL (flags, ranges, grouped subqueries, ``EXISTS``), so a count is one
 grouped query however many workers the registry holds, and a record leaves its list the moment
-it is fixed: the lists are live queries, not stored results.
+it is fixed: the lists are live queries, not stored results. The age list first reads the age
+limits of the eligibility rules in effect (one small query), see ``age_window``.
 """
 
 import datetime as dt
@@ -15,9 +16,11 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Length
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from lindung.eligibility.selectors import versions_in_effect_of_active_programs
 from lindung.quality.open_records import has_open_record
 from lindung.regions.models import Region
 from lindung.registry.models import (
@@ -39,6 +42,7 @@ MOBILE_PREFIX = "+628"
 MOBILE_LENGTHS = (12, 15)
 
 Select = Callable[[QuerySet[Worker], dt.date], QuerySet[Worker]]
+Details = Callable[[dt.date], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -54,23 +58,104 @@ class Worklist:
     ordering: tuple[str, ...] = NAME_ORDER
     # Workers sharing this value are shown together (``kk_number``, ``phone``).
     grouped_by: str = ""
+    # Values of the explanation that depend on the day (the age limits in effect then).
+    details: Details | None = None
 
     def workers(self, scoped: QuerySet[Worker], *, today: dt.date) -> QuerySet[Worker]:
         return self.select(scoped, today)
 
-    def explanation_text(self) -> str:
-        return str(self.explanation) % thresholds()
+    def explanation_text(self, today: dt.date | None = None) -> str:
+        values = thresholds()
+        if self.details is not None:
+            values |= self.details(today or timezone.localdate())
+        return str(self.explanation) % values
 
 
 def thresholds() -> dict[str, Any]:
     """The settings the worklists use, by the names their explanations refer to."""
-    min_age, max_age = settings.LINDUNG_PROGRAMME_AGE_WINDOW
     return {
-        "min_age": min_age,
-        "max_age": max_age,
         "kk_limit": settings.LINDUNG_QUALITY_MAX_WORKERS_PER_KK,
         "phone_limit": settings.LINDUNG_QUALITY_MAX_WORKERS_PER_PHONE,
     }
+
+
+@dataclass(frozen=True)
+class AgeWindow:
+    """The ages (whole years, both ends included) at which a programme can fund a worker on
+    a day, and the programmes' own limits they come from."""
+
+    # Every age some programme funds, as separate ranges only when the limits leave a gap.
+    ranges: tuple[tuple[int, int], ...]
+    # (name, minimum age, maximum age) of each active programme with rules in effect; empty
+    # when none has any and LINDUNG_PROGRAMME_AGE_WINDOW applies.
+    programmes: tuple[tuple[str, int, int], ...] = ()
+
+    @property
+    def ages(self) -> str:
+        return ", ".join(_years(low, high) for low, high in self.ranges)
+
+
+def age_window(today: dt.date) -> AgeWindow:
+    """The age limits of the eligibility rules in effect on ``today`` for the active
+    programmes.
+
+    One programme with rules in effect: its minimum and maximum age. Several: every age at
+    least one of them funds, so a worker is listed only when outside every programme's
+    window (when the windows overlap, as they do in practice, that is the widest window:
+    the lowest minimum to the highest maximum). A programme without rules in effect funds
+    nobody yet and is left out; when no active programme has rules in effect, the setting
+    ``LINDUNG_PROGRAMME_AGE_WINDOW`` applies.
+    """
+    versions = versions_in_effect_of_active_programs(today)
+    if not versions:
+        min_age, max_age = settings.LINDUNG_PROGRAMME_AGE_WINDOW
+        return AgeWindow(ranges=((min_age, max_age),))
+    programmes = tuple((v.program.name, v.min_age, v.max_age) for v in versions)
+    windows = [(low, high) for _name, low, high in programmes]
+    return AgeWindow(ranges=_joined(windows), programmes=programmes)
+
+
+def _joined(windows: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """Overlapping or touching windows as one (18–40 and 41–65 fund every age 18–65)."""
+    ranges: list[tuple[int, int]] = []
+    for low, high in sorted(windows):
+        if ranges and low <= ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], max(ranges[-1][1], high))
+        else:
+            ranges.append((low, high))
+    return tuple(ranges)
+
+
+def _years(low: int, high: int) -> str:
+    return f"{low}–{high}"
+
+
+AGE_LIMITS_OF_ONE_PROGRAMME = _(
+    "Listed are workers whose age today is outside %(ages)s years: the age limits of the "
+    "eligibility rules of %(programme)s in effect today."
+)
+AGE_LIMITS_OF_PROGRAMMES = _(
+    "Listed are workers whose age today is outside %(ages)s years, the ages at which at least "
+    "one active programme funds a worker under its eligibility rules in effect today "
+    "(%(windows)s): a worker is listed only when outside every programme's limits."
+)
+AGE_LIMITS_OF_THE_SETTING = _(
+    "No active programme has eligibility rules in effect today, so the regency's default "
+    "limits apply: listed are workers whose age today is outside %(ages)s years."
+)
+
+
+def _age_details(today: dt.date) -> dict[str, Any]:
+    window = age_window(today)
+    if not window.programmes:
+        sentence = AGE_LIMITS_OF_THE_SETTING % {"ages": window.ages}
+    elif len(window.programmes) == 1:
+        name, _low, _high = window.programmes[0]
+        sentence = AGE_LIMITS_OF_ONE_PROGRAMME % {"ages": window.ages, "programme": name}
+    else:
+        each = "; ".join(f"{name} {_years(low, high)}" for name, low, high in window.programmes)
+        sentence = AGE_LIMITS_OF_PROGRAMMES % {"ages": window.ages, "windows": each}
+    return {"age_window": sentence}
 
 
 def years_before(day: dt.date, years: int) -> dt.date:
@@ -86,11 +171,14 @@ def _nik_mismatch(workers: QuerySet[Worker], today: dt.date) -> QuerySet[Worker]
 
 
 def _age_outside_window(workers: QuerySet[Worker], today: dt.date) -> QuerySet[Worker]:
-    # Ages as birth-date ranges, so an index on the birth date can answer.
-    min_age, max_age = settings.LINDUNG_PROGRAMME_AGE_WINDOW
-    too_young = Q(birth_date__gt=years_before(today, min_age))
-    too_old = Q(birth_date__lte=years_before(today, max_age + 1))
-    return workers.filter(FUNDED).filter(too_young | too_old)
+    # Ages as birth-date ranges, so an index on the birth date can answer; the same bounds
+    # as the eligibility evaluation's too young / too old.
+    outside_every_range = Q()
+    for min_age, max_age in age_window(today).ranges:
+        too_young = Q(birth_date__gt=years_before(today, min_age))
+        too_old = Q(birth_date__lte=years_before(today, max_age + 1))
+        outside_every_range &= too_young | too_old
+    return workers.filter(FUNDED).filter(outside_every_range)
 
 
 def valid_mobile() -> Q:
@@ -205,13 +293,14 @@ WORKLISTS: dict[str, Worklist] = {
             title=_("Age outside the programme's window"),
             short_title=_("Age"),
             explanation=_(
-                "The programme funds workers aged %(min_age)s to %(max_age)s on today's date. "
-                "A worker outside that window cannot be funded. Check the date of birth against "
-                "the e-KTP and correct it if it was typed wrongly; if it is right, the worker "
-                "cannot be funded now (those too young can be once they reach the minimum age)."
+                "%(age_window)s A worker outside these limits cannot be funded. Check the date "
+                "of birth against the e-KTP and correct it if it was typed wrongly; if it is "
+                "right, the worker cannot be funded now (those too young can be once they reach "
+                "the minimum age)."
             ),
             select=_age_outside_window,
             ordering=("birth_date", "id"),
+            details=_age_details,
         ),
         Worklist(
             code="phone_missing_or_invalid",

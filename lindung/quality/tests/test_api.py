@@ -107,8 +107,9 @@ def test_the_api_needs_a_bounded_number_of_queries(
     for n in range(30):
         make_worker(full_name=f"Pekerja {n:02d}", heirs=[])
     token = token_for(admin_user)
-    # Token (and its last use), one grouped count per worklist (8), districts.
-    with django_assert_max_num_queries(11):
+    # Token (and its last use), one grouped count per worklist (8), districts, and the age
+    # limits of the rules in effect (for the age count and for its explanation).
+    with django_assert_max_num_queries(13):
         _get(client, token, COUNTS)
     # Token (and its last use), rows, count.
     with django_assert_max_num_queries(4):

@@ -226,8 +226,9 @@ def test_the_page_and_a_list_need_a_bounded_number_of_queries(
         make_worker(full_name=f"Pekerja {n:02d}", heirs=[], phone="", kk_number="")
     client.force_login(admin_user)
     client.get(OVERVIEW)  # warm the session and regency lookups
-    # Session, user, regency, one grouped count per worklist (8), districts.
-    with django_assert_max_num_queries(12):
+    # Session, user, regency, one grouped count per worklist (8), districts, and the age
+    # limits of the rules in effect (for the age count and for its explanation).
+    with django_assert_max_num_queries(14):
         client.get(OVERVIEW)
     # Session, user, regency, districts, villages, count, rows: none per worker.
     with django_assert_max_num_queries(7):
