@@ -14,17 +14,21 @@ audit event with the duplicate case in its context. The undo keeps that row and 
 reopening after it (ended → the status before, effective the undo day), recorded the same
 way: a move ``services.TRANSITIONS`` does not allow by hand, made here because it puts back
 what the merge ended. Both events name the worker the enrolment belongs to outside the
-merge, so that worker's history tells the ending and the reopening together.
+merge, so that worker's history tells the ending and the reopening together. When that
+worker has since had another enrolment opened in the same programme, the undo is refused
+(``DomainError``) rather than leave the person with two: someone ends one of them first.
 """
 
 import dataclasses
 import datetime as dt
 from typing import Any
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from lindung.accounts.models import User
 from lindung.audit.services import PendingEvent, record_events
+from lindung.core.exceptions import DomainError
 from lindung.enrolment.models import (
     OPEN_STATUSES,
     BpjsParticipant,
@@ -39,6 +43,10 @@ from lindung.registry.models import Worker
 
 NOTE = "Data ganda digabung; kepesertaan dilanjutkan pada data pekerja yang dipertahankan."
 REOPEN_NOTE = "Penggabungan data ganda dibatalkan; kepesertaan dibuka kembali."
+REOPEN_CLASH = (
+    "Penggabungan tidak dapat dibatalkan: sejak digabung, pekerja ini mendapat kepesertaan "
+    "lain yang masih terbuka di program yang sama. Akhiri salah satunya terlebih dahulu."
+)
 _STATUS_FIELDS = ["status", "ended_on", "end_reason", "end_note", "version", "updated_at"]
 
 
@@ -132,7 +140,8 @@ def _reopen(
     enrolment_id: int, before: list[Any], *, actor: User, case_id: int, now: dt.datetime
 ) -> None:
     """Put an enrolment the merge ended back as it was, as a recorded status move. Its
-    ending row stays in the history: the enrolment was ended for that time."""
+    ending row stays in the history: the enrolment was ended for that time. Refused when
+    the database's one open enrolment per worker and programme no longer allows it."""
     status, ended_on, end_reason, end_note = before
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment_id)
     restored = {
@@ -157,7 +166,13 @@ def _reopen(
     enrolment.end_reason, enrolment.end_note = end_reason, end_note
     enrolment.version += 1
     enrolment.updated_at = now
-    enrolment.save(update_fields=_STATUS_FIELDS)
+    try:
+        # A savepoint, so that the clash surfaces as a refusal and the caller's
+        # transaction rolls the whole undo back rather than failing on a broken one.
+        with transaction.atomic():
+            enrolment.save(update_fields=_STATUS_FIELDS)
+    except IntegrityError:
+        raise DomainError(REOPEN_CLASH) from None
     change.save()
     event = PendingEvent(
         action="enrolment.transition",

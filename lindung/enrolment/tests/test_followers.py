@@ -1,18 +1,22 @@
 import datetime as dt
+import json
 
 import pytest
 from django.utils import timezone
 
 from lindung.audit.models import AuditEvent
 from lindung.audit.services import verify_chain
+from lindung.core.exceptions import DomainError
 from lindung.dedup.followers import FOLLOWERS, move_to_survivor, restore_from_survivor
+from lindung.dedup.models import CaseMember, Decision, DuplicateCase, Merge, MergedWorker
 from lindung.dedup.services import merge_workers, undo_merge
 from lindung.dedup.tests.cast import open_case, scored
 from lindung.enrolment.exchange_export import export_registration_batch
-from lindung.enrolment.followers import NOTE, REOPEN_NOTE
-from lindung.enrolment.models import EndReason, Enrolment, EnrolmentStatus
+from lindung.enrolment.followers import NOTE, REOPEN_CLASH, REOPEN_NOTE
+from lindung.enrolment.models import EndReason, Enrolment, EnrolmentStatus, EnrolmentStatusChange
 from lindung.enrolment.services import Move, enrol_candidates, transition
 from lindung.enrolment.tests.conftest import COVERAGE_START
+from lindung.registry.models import Heir, Worker, WorkerStatus, WorkerStatusChange
 
 S = EnrolmentStatus
 
@@ -256,3 +260,110 @@ def test_undoing_the_merge_reopens_the_enrolment_and_its_history_keeps_both_move
     # The twin kept its own enrolment all along.
     assert Enrolment.objects.get(worker=twin).status == S.ACTIVE
     assert verify_chain().ok
+
+
+@pytest.fixture
+def merged_then_replaced(admin_user, verifier, program, active, twin, case):
+    """The twin, the record that stays, was a candidate; the merge ended that candidate and
+    brought Siti Aminah's active enrolment over. Since then that enrolment ended (she moved
+    away) and the twin became a candidate again."""
+    (first_candidate,) = enrol_candidates(
+        actor=admin_user, program=program, worker_ids=[twin.pk]
+    ).created
+    merge = merge_into_twin(verifier, case, twin)
+    transition(
+        actor=admin_user,
+        enrolment_id=active.pk,
+        move=Move(S.ENDED, dt.date(2026, 9, 30), reason=EndReason.MOVED_AWAY),
+    )
+    (new_candidate,) = enrol_candidates(
+        actor=admin_user, program=program, worker_ids=[twin.pk]
+    ).created
+    return merge, first_candidate, new_candidate
+
+
+def everything_an_undo_touches() -> dict[str, list]:
+    return {
+        "workers": list(Worker.objects.order_by("pk").values()),
+        "worker_history": list(WorkerStatusChange.objects.order_by("pk").values()),
+        "heirs": list(Heir.objects.order_by("pk").values()),
+        "enrolments": list(Enrolment.objects.order_by("pk").values()),
+        "enrolment_history": list(EnrolmentStatusChange.objects.order_by("pk").values()),
+        "cases": list(DuplicateCase.objects.order_by("pk").values()),
+        "decisions": list(Decision.objects.order_by("pk").values()),
+        "merges": list(Merge.objects.order_by("pk").values()),
+        "merged_records": list(MergedWorker.objects.order_by("pk").values()),
+        "case_members": list(CaseMember.objects.order_by("pk").values()),
+        "audit": list(AuditEvent.objects.order_by("sequence").values_list("pk", flat=True)),
+    }
+
+
+def test_a_merge_cannot_be_undone_when_the_enrolment_it_ended_now_clashes_and_nothing_changes(
+    verifier, twin, case, merged_then_replaced
+):
+    merge, first_candidate, new_candidate = merged_then_replaced
+    before = everything_an_undo_touches()
+
+    with pytest.raises(DomainError) as refused:
+        undo_merge(user=verifier, merge=merge, reason="Ternyata dua orang")
+
+    assert refused.value.message == (
+        "Penggabungan tidak dapat dibatalkan: sejak digabung, pekerja ini mendapat "
+        "kepesertaan lain yang masih terbuka di program yang sama. Akhiri salah satunya "
+        "terlebih dahulu."
+    )
+    assert everything_an_undo_touches() == before
+    merge.refresh_from_db()
+    assert merge.undone_by is None
+    assert (
+        Enrolment.objects.get(pk=first_candidate.pk).status,
+        Enrolment.objects.get(pk=new_candidate.pk).status,
+    ) == (S.ENDED, S.CANDIDATE)
+    assert verify_chain().ok
+
+
+def test_ending_the_newer_enrolment_lets_the_merge_be_undone(
+    admin_user, verifier, tenggarong_worker, twin, case, merged_then_replaced
+):
+    merge, first_candidate, new_candidate = merged_then_replaced
+    transition(
+        actor=admin_user,
+        enrolment_id=new_candidate.pk,
+        move=Move(S.ENDED, timezone.localdate(), reason=EndReason.WITHDREW),
+    )
+
+    undo_merge(user=verifier, merge=merge, reason="Ternyata dua orang")
+
+    reopened = Enrolment.objects.get(pk=first_candidate.pk)
+    assert (reopened.worker, reopened.status) == (twin, S.CANDIDATE)
+    assert Worker.objects.get(pk=tenggarong_worker.pk).status != WorkerStatus.INACTIVE
+
+
+def test_the_case_page_shows_the_refusal_to_undo_and_nothing_changes(
+    client, verifier, case, merged_then_replaced
+):
+    before = everything_an_undo_touches()
+    client.force_login(verifier)
+
+    response = client.post(f"/duplicates/{case.pk}/undo/", {"undo-reason": "Dua orang"})
+
+    assert response.status_code == 200
+    assert REOPEN_CLASH in response.content.decode()
+    assert everything_an_undo_touches() == before
+
+
+def test_the_api_answers_400_with_the_refusal_to_undo_and_nothing_changes(
+    client, token_for, verifier, case, merged_then_replaced
+):
+    headers = {"Authorization": f"Bearer {token_for(verifier)}"}  # issuing it is audited
+    before = everything_an_undo_touches()
+
+    response = client.post(
+        f"/api/v1/duplicates/{case.pk}/undo",
+        json.dumps({"reason": "Dua orang"}),
+        content_type="application/json",
+        headers=headers,
+    )
+
+    assert (response.status_code, response.json()) == (400, {"detail": REOPEN_CLASH})
+    assert everything_an_undo_touches() == before
