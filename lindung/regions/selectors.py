@@ -1,4 +1,5 @@
 import datetime as dt
+from collections.abc import Iterable
 from functools import lru_cache
 
 from django.conf import settings
@@ -42,6 +43,13 @@ def get_region(code: str) -> Region:
     if region is None:
         raise NotFound(f"Wilayah dengan kode {code} tidak ditemukan.")
     return region
+
+
+def region_labels(codes: Iterable[str]) -> dict[str, str]:
+    """How each region is shown (a village with its district), by code; unknown codes are
+    left out."""
+    regions = Region.objects.select_related("parent").filter(code__in=set(codes))
+    return {region.code: region.label for region in regions}
 
 
 def regions_under(code: str) -> QuerySet[Region]:

@@ -1,5 +1,6 @@
 """Every read of workers, scoped to what the user may see."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import CharField, Count, Func, Q, QuerySet
@@ -142,6 +143,11 @@ def villages_for_user(user: User, *, district: str = "") -> QuerySet[Region]:
 
 def active_sectors() -> QuerySet[Sector]:
     return Sector.objects.filter(is_active=True)
+
+
+def sector_names(codes: Iterable[str]) -> dict[str, str]:
+    """Sector names by code, retired sectors included (old records may name one)."""
+    return dict(Sector.objects.filter(code__in=set(codes)).values_list("code", "name"))
 
 
 @dataclass(frozen=True)

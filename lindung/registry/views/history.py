@@ -8,16 +8,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lindung.core.formatting import format_date, format_money, mask_identity_number, mask_phone
-from lindung.regions.models import Region
+from lindung.regions.selectors import region_labels
 from lindung.registry.models import (
     HeirRelationship,
     InactiveReason,
     LegalBasis,
-    Sector,
     Sex,
     Worker,
     WorkerStatus,
 )
+from lindung.registry.selectors import sector_names
 
 HISTORY_LIMIT = 100
 ACTIONS = {
@@ -89,13 +89,7 @@ def _reference_names(events) -> dict[str, dict[str, str]]:
             target = villages if key == "village" else sectors if key == "sector" else None
             if target is not None and isinstance(values, list):
                 target.update(value for value in values if value)
-    return {
-        "village": {
-            region.code: region.label
-            for region in Region.objects.select_related("parent").filter(code__in=villages)
-        },
-        "sector": dict(Sector.objects.filter(code__in=sectors).values_list("code", "name")),
-    }
+    return {"village": region_labels(villages), "sector": sector_names(sectors)}
 
 
 def _change(key: str, values: Any, names: dict) -> Change:
