@@ -42,8 +42,9 @@ CSRF_TRUSTED_ORIGINS = [
 LINDUNG_REGENCY_CODE = os.environ.get("LINDUNG_REGENCY_CODE", "64.02")
 # Youngest age at which a person may be registered as a worker.
 LINDUNG_MIN_WORKER_AGE = 15
-# Data-quality worklists: ages the programme funds (until programmes carry their own rules),
-# and how many funded workers may share one KK or one phone before the records are checked.
+# Data-quality worklists: the ages funded when no active programme has eligibility rules in
+# effect (otherwise the age worklist uses the age limits of those rules), and how many funded
+# workers may share one KK or one phone before the records are checked.
 LINDUNG_PROGRAMME_AGE_WINDOW = (18, 65)
 LINDUNG_QUALITY_MAX_WORKERS_PER_KK = 4
 LINDUNG_QUALITY_MAX_WORKERS_PER_PHONE = 3
