@@ -11,7 +11,8 @@ from lindung.accounts.models import User
 from lindung.core.formatting import format_number
 from lindung.core.management.commands.serve import DEMO_USERS, Command
 from lindung.dedup.models import DuplicateRun
-from lindung.eligibility.models import EligibilityRun, MinimumWage
+from lindung.eligibility.jobs import request_eligibility_run
+from lindung.eligibility.models import EligibilityJob, EligibilityRun, MinimumWage
 from lindung.programs.models import Program
 from lindung.registry.models import Worker
 
@@ -20,6 +21,8 @@ from lindung.registry.models import Worker
 def served(db, settings, tmp_path, monkeypatch):
     """Runs the command up to the point where it would start serving requests."""
     settings.STATIC_ROOT = tmp_path / "static"
+    # The demo exports enrolment batches: their files go to the test's own folder.
+    settings.DATA_DIR = tmp_path / "data"
     monkeypatch.setattr(Command, "_serve", lambda self, host, port: None)
     # The migrations carry the UMK of the years they were written in; the demo's rules
     # need this year's.
@@ -67,3 +70,19 @@ def test_a_registry_with_workers_gets_no_demo(served):
     assert Worker.objects.count() == 340
     assert Program.objects.count() == 1
     assert "Demo programme" not in output
+
+
+def test_an_eligibility_run_cut_off_by_a_stop_is_queued_again_at_start(served):
+    served("--demo-workers", "300")
+    admin = User.objects.get(username="admin")
+    program = Program.objects.get()
+    job = request_eligibility_run(actor=admin, program_id=program.pk, on=timezone.localdate()).job
+    EligibilityJob.objects.filter(pk=job.pk).update(
+        status=EligibilityJob.Status.RUNNING, started_at=timezone.now(), task_id="lost"
+    )
+
+    output = served("--demo-workers", "300")
+
+    job.refresh_from_db()
+    assert f"Resuming interrupted eligibility runs: {job.pk}" in output
+    assert (job.status, job.started_at) == (EligibilityJob.Status.QUEUED, None)

@@ -17,6 +17,7 @@ from lindung.accounts.models import Role, User
 from lindung.accounts.services import create_user, generate_password
 from lindung.core.formatting import format_money, format_number
 from lindung.dedup.demo import plant_demo_duplicates
+from lindung.eligibility.jobs import resume_interrupted_eligibility_jobs
 from lindung.enrolment.demo import seed_demo_enrolment
 from lindung.imports.services import resume_interrupted_imports
 from lindung.programs.demo import seed_demo_programme
@@ -61,6 +62,11 @@ class Command(BaseCommand):
         resumed = resume_interrupted_imports()
         if resumed:
             self.stdout.write(f"Resuming interrupted imports: {', '.join(map(str, resumed))}")
+        resumed = resume_interrupted_eligibility_jobs()
+        if resumed:
+            self.stdout.write(
+                f"Resuming interrupted eligibility runs: {', '.join(map(str, resumed))}"
+            )
         worker = (
             None
             if no_worker
