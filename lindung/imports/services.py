@@ -16,6 +16,7 @@ from lindung.core.exceptions import DomainError, NotFound
 from lindung.core.logging import describe_failure
 from lindung.imports import engine
 from lindung.imports.columns import FIELD_LABELS, FIELD_SYNONYMS, guess_mapping, normalize_header
+from lindung.imports.deferred_indexes import restore_deferred_indexes
 from lindung.imports.models import ImportJob, ImportProfile, ImportStatus
 from lindung.imports.readers import UnreadableFile, data_rows, find_layout, open_source
 from lindung.imports.report import write_report
@@ -309,6 +310,8 @@ def resume_interrupted_imports(*, older_than: dt.timedelta = dt.timedelta(0)) ->
     """Queue again the passes that were running when the application stopped."""
     from lindung.imports.tasks import run_import_pass as task
 
+    # A save of a very large file stopped by a crash left the indexes it defers unbuilt.
+    restore_deferred_indexes()
     cutoff = timezone.now() - older_than
     resumed = []
     for job in ImportJob.objects.filter(

@@ -154,6 +154,8 @@ def test_a_namesake_born_the_same_day_with_the_same_serial_in_another_district_i
     assert (sharing.created, sharing.possible_duplicates) == (1, 1)
 
 
+# Its save judges on a second thread, through its own connection: it sees only what is committed.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_file_larger_than_the_row_check_limit_is_left_to_the_duplicate_search(
     tmp_path, tenggarong_worker, tenggarong_operator, monkeypatch
 ):

@@ -1,0 +1,78 @@
+"""Indexes that the save of a very large file builds once, after its rows, instead of row by row.
+
+A file over ``DUPLICATE_CHECK_MAX_ROWS`` rows is not compared with the registry row by row for
+possible duplicates (the duplicate search does that afterwards), so nothing in its save reads
+the indexes of the instant duplicate check and of the data-quality worklists. Keeping them up
+to date row by row is most of what such a save costs on SQLite: every new worker lands on a
+random page of each index, and each chunk's commit writes every page it touched again. Built
+from the finished table they cost one sort each.
+
+While they are gone the duplicate check and the worklists still answer, only slower (they read
+the table). They come back when the save ends, however it ends; a save cut short by a crash
+resumes when the application starts again (``resume_interrupted_imports``), and that start
+rebuilds whatever is missing first.
+"""
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import connection
+
+from lindung.registry.models import Worker
+
+# Not the unique NIK index (the save looks workers up by NIK and relies on it) nor the ones
+# the registry's lists and search read while people keep working during a long save.
+DEFERRED_INDEXES = (
+    "worker_nik_head_idx",
+    "worker_nik_tail_idx",
+    "worker_birth_district_idx",
+    "worker_nik_mismatch_idx",
+    "worker_funded_kk_idx",
+    "worker_funded_phone_idx",
+)
+
+log = logging.getLogger(__name__)
+
+
+@contextmanager
+def indexes_built_after() -> Iterator[None]:
+    """Drop the deferred indexes for the duration of a save, then build them again."""
+    drop_deferred_indexes()
+    try:
+        yield
+    finally:
+        try:
+            restore_deferred_indexes()
+        except Exception:
+            # The rows are saved; an index that could not be built now (another save holds
+            # the write lock) is built at the next save or the next start.
+            log.exception("Could not rebuild the worker indexes after an import")
+
+
+def drop_deferred_indexes() -> None:
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for name in DEFERRED_INDEXES:
+            cursor.execute(f"DROP INDEX IF EXISTS {quote(name)}")
+
+
+def restore_deferred_indexes() -> list[str]:
+    """Build the deferred indexes that are missing; returns their names."""
+    table = Worker._meta.db_table
+    with connection.cursor() as cursor:
+        present = set(connection.introspection.get_constraints(cursor, table))
+    missing = [
+        index
+        for index in Worker._meta.indexes
+        if index.name in DEFERRED_INDEXES and index.name not in present
+    ]
+    if not missing:
+        return []
+    # Not entered as a context: SQLite's schema editor refuses to run inside a transaction,
+    # and building an index needs none of what it would switch off.
+    editor = connection.schema_editor()
+    with connection.cursor() as cursor:
+        for index in missing:
+            cursor.execute(str(index.create_sql(Worker, editor)))
+    return [index.name for index in missing]
