@@ -15,13 +15,14 @@ from lindung.accounts.api_auth import ApiRequest
 from lindung.core.api_schemas import ERROR_RESPONSES
 from lindung.core.exceptions import NotFound
 from lindung.core.formatting import mask_identity_number
-from lindung.eligibility.jobs import ALREADY_REQUESTED, get_job_for_user, request_eligibility_run
+from lindung.eligibility.jobs import ALREADY_REQUESTED, request_eligibility_run
 from lindung.eligibility.models import EligibilityDecision, EligibilityJob, EligibilityRun
 from lindung.eligibility.reasons import codes_of
 from lindung.eligibility.selectors import (
     DecisionFilters,
     cut_text,
     decision_text,
+    get_job_for_user,
     get_run_for_user,
     latest_run,
     run_counts,

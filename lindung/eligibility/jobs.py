@@ -6,7 +6,7 @@ the job until it is done. The command line still runs the rules directly.
 A run stores its decisions and marks its job done in one transaction, so a job cut off
 part-way left nothing behind and is simply run again.
 
-The jobs' services and their reads live here together, apart from the rules' own.
+The jobs are read through ``selectors`` (``active_job``, ``latest_job``, ``get_job_for_user``).
 """
 
 import datetime as dt
@@ -19,13 +19,17 @@ from django.utils import timezone
 from lindung.accounts.models import User
 from lindung.accounts.permissions import Capability, require
 from lindung.audit.services import record_event
-from lindung.core.exceptions import DomainError, NotFound, PermissionDenied
+from lindung.core.exceptions import DomainError
 from lindung.core.logging import describe_failure
 from lindung.eligibility.models import EligibilityJob
-from lindung.eligibility.selectors import can_manage_rules, version_in_effect
+from lindung.eligibility.selectors import (
+    ACTIVE_JOB,
+    active_job,
+    version_in_effect,
+)
 from lindung.eligibility.services import Evaluation, evaluate_eligibility, no_rules_message
 from lindung.programs.models import Program
-from lindung.programs.selectors import DENIED, get_program_for_user
+from lindung.programs.selectors import get_program_for_user
 
 ALREADY_REQUESTED = (
     "Aturan kelayakan program ini sedang dijalankan. Permintaan Anda tidak membuat "
@@ -35,41 +39,6 @@ STOPPED = "Terhenti sebelum selesai; tidak ada yang tersimpan. Jalankan aturan s
 # A job still queued or running this long after it was asked for was cut off with the
 # worker; it no longer blocks a new one. A province's run takes about a minute.
 STALE_AFTER = dt.timedelta(hours=6)
-ACTIVE = [EligibilityJob.Status.QUEUED, EligibilityJob.Status.RUNNING]
-
-
-# ---------------------------------------------------------------- reads
-
-
-def active_job(program: Program) -> EligibilityJob | None:
-    """The programme's job that is queued or running, if any (there is at most one)."""
-    return (
-        EligibilityJob.objects.filter(program=program, status__in=ACTIVE)
-        .select_related("requested_by")
-        .first()
-    )
-
-
-def latest_job(program: Program) -> EligibilityJob | None:
-    return EligibilityJob.objects.filter(program=program).select_related("requested_by").first()
-
-
-def get_job_for_user(user: User, program: Program, job_id: int) -> EligibilityJob:
-    """A requested run, for those who may run the rules: its counts cover the whole
-    registry, not the reader's area."""
-    if not can_manage_rules(user):
-        raise PermissionDenied(DENIED)
-    job = (
-        EligibilityJob.objects.filter(program=program, pk=job_id)
-        .select_related("requested_by", "run")
-        .first()
-    )
-    if job is None:
-        raise NotFound("Permintaan penjalanan aturan tidak ditemukan.")
-    return job
-
-
-# ---------------------------------------------------------------- writes
 
 
 @dataclass(frozen=True)
@@ -126,7 +95,7 @@ def request_eligibility_run(
 def _give_up_stale_jobs(program: Program) -> None:
     EligibilityJob.objects.filter(
         program=program,
-        status__in=ACTIVE,
+        status__in=ACTIVE_JOB,
         requested_at__lt=timezone.now() - STALE_AFTER,
     ).update(status=EligibilityJob.Status.FAILED, error=STOPPED, finished_at=timezone.now())
 

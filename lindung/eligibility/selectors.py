@@ -20,6 +20,7 @@ from lindung.core.exceptions import NotFound, PermissionDenied
 from lindung.eligibility.models import (
     CutReason,
     EligibilityDecision,
+    EligibilityJob,
     EligibilityOverride,
     EligibilityRun,
     MinimumWage,
@@ -387,3 +388,35 @@ def visible_cut(user: User, run: EligibilityRun) -> dict:
     if not can_see_money(user):
         cut.pop("budget", None)
     return cut
+
+
+# Requested runs (``jobs``): queued or running is active.
+ACTIVE_JOB = [EligibilityJob.Status.QUEUED, EligibilityJob.Status.RUNNING]
+
+
+def active_job(program: Program) -> EligibilityJob | None:
+    """The programme's job that is queued or running, if any (there is at most one)."""
+    return (
+        EligibilityJob.objects.filter(program=program, status__in=ACTIVE_JOB)
+        .select_related("requested_by")
+        .first()
+    )
+
+
+def latest_job(program: Program) -> EligibilityJob | None:
+    return EligibilityJob.objects.filter(program=program).select_related("requested_by").first()
+
+
+def get_job_for_user(user: User, program: Program, job_id: int) -> EligibilityJob:
+    """A requested run, for those who may run the rules: its counts cover the whole
+    registry, not the reader's area."""
+    if not can_manage_rules(user):
+        raise PermissionDenied(DENIED)
+    job = (
+        EligibilityJob.objects.filter(program=program, pk=job_id)
+        .select_related("requested_by", "run")
+        .first()
+    )
+    if job is None:
+        raise NotFound("Permintaan penjalanan aturan tidak ditemukan.")
+    return job

@@ -26,12 +26,7 @@ from lindung.eligibility.forms import (
     OverrideForm,
     RulesForm,
 )
-from lindung.eligibility.jobs import (
-    ALREADY_REQUESTED,
-    get_job_for_user,
-    latest_job,
-    request_eligibility_run,
-)
+from lindung.eligibility.jobs import ALREADY_REQUESTED, request_eligibility_run
 from lindung.eligibility.preview import preview_impact
 from lindung.eligibility.reasons import REASON_CODES, REASON_LABELS
 from lindung.eligibility.selectors import (
@@ -41,8 +36,10 @@ from lindung.eligibility.selectors import (
     can_see_decisions,
     cut_text,
     decision_text,
+    get_job_for_user,
     get_run_for_user,
     get_version,
+    latest_job,
     latest_run,
     minimum_wages,
     run_counts,
