@@ -3,9 +3,9 @@
 A file over ``DUPLICATE_CHECK_MAX_ROWS`` rows is not compared with the registry row by row for
 possible duplicates (the duplicate search does that afterwards), so nothing in its save reads
 the indexes of the instant duplicate check and of the data-quality worklists. Keeping them up
-to date row by row is most of what such a save costs on SQLite: every new worker lands on a
-random page of each index, and each chunk's commit writes every page it touched again. Built
-from the finished table they cost one sort each.
+to date row by row costs such a save dearly on SQLite (300,000 rows: 87 s with them, 75 s
+without): every new worker lands on a random page of each index, and each chunk's commit
+writes every page it touched again. Built from the finished table they cost one sort each.
 
 While they are gone the duplicate check and the worklists still answer, only slower (they read
 the table). They come back when the save ends, however it ends; a save cut short by a crash

@@ -380,8 +380,8 @@ def _collection_per_chunk() -> Iterator[None]:
 
     Judging and saving a chunk makes hundreds of thousands of short-lived containers (rows,
     cleaned values, workers, events), almost all freed by reference counting; the collector
-    would still stop every 700 allocations to walk the survivors, about a sixth of a
-    million-row import's time."""
+    would still stop every 700 allocations to walk the survivors: a seventh of the time of
+    a 300,000-row import on SQLite."""
     if not gc.isenabled():
         yield
         return
