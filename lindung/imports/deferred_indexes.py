@@ -10,7 +10,8 @@ writes every page it touched again. Built from the finished table they cost one 
 While they are gone the duplicate check and the worklists still answer, only slower (they read
 the table). They come back when the save ends, however it ends; a save cut short by a crash
 resumes when the application starts again (``resume_interrupted_imports``), and that start
-rebuilds whatever is missing first.
+rebuilds whatever is missing first, as does every other import pass. On PostgreSQL they are
+dropped and built concurrently, so people's reads and writes of the registry go on.
 """
 
 import logging
@@ -51,17 +52,15 @@ def indexes_built_after() -> Iterator[None]:
 
 
 def drop_deferred_indexes() -> None:
-    quote = connection.ops.quote_name
+    concurrently = "CONCURRENTLY " if _concurrently() else ""
     with connection.cursor() as cursor:
         for name in DEFERRED_INDEXES:
-            cursor.execute(f"DROP INDEX IF EXISTS {quote(name)}")
+            cursor.execute(f"DROP INDEX {concurrently}IF EXISTS {_quote(name)}")
 
 
 def restore_deferred_indexes() -> list[str]:
     """Build the deferred indexes that are missing; returns their names."""
-    table = Worker._meta.db_table
-    with connection.cursor() as cursor:
-        present = set(connection.introspection.get_constraints(cursor, table))
+    present = _usable_indexes()
     missing = [
         index
         for index in Worker._meta.indexes
@@ -69,10 +68,41 @@ def restore_deferred_indexes() -> list[str]:
     ]
     if not missing:
         return []
+    concurrently = _concurrently()
     # Not entered as a context: SQLite's schema editor refuses to run inside a transaction,
     # and building an index needs none of what it would switch off.
     editor = connection.schema_editor()
     with connection.cursor() as cursor:
         for index in missing:
-            cursor.execute(str(index.create_sql(Worker, editor)))
+            if concurrently:
+                # What a build cut short left behind is an invalid index of the same name.
+                cursor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {_quote(index.name)}")
+                cursor.execute(str(index.create_sql(Worker, editor, concurrently=True)))
+            else:
+                cursor.execute(str(index.create_sql(Worker, editor)))
     return [index.name for index in missing]
+
+
+def _concurrently() -> bool:
+    """PostgreSQL drops and builds an index without holding up others' reads and writes of
+    the table (a plain DROP INDEX would queue every query on it behind the longest running
+    transaction; a plain CREATE INDEX blocks writes while it builds); it cannot do so inside
+    a transaction."""
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+def _usable_indexes() -> set[str]:
+    table = Worker._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+                " WHERE i.indrelid = %s::regclass AND i.indisvalid",
+                [table],
+            )
+            return {name for (name,) in cursor.fetchall()}
+        return set(connection.introspection.get_constraints(cursor, table))
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)

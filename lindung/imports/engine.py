@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from lindung.dedup.check import import_flags
 from lindung.imports.ahead import JudgedAhead
-from lindung.imports.deferred_indexes import indexes_built_after
+from lindung.imports.deferred_indexes import indexes_built_after, restore_deferred_indexes
 from lindung.imports.models import ImportJob, ImportStatus
 from lindung.imports.places import VillageDirectory
 from lindung.imports.readers import SheetLayout, data_rows, open_source
@@ -95,9 +95,11 @@ class ImportRun:
 
     def _indexes_for_the_pass(self) -> AbstractContextManager[None]:
         # A file checked row by row for possible duplicates needs the duplicate check's
-        # indexes while it is saved; a larger one is left to the duplicate search.
+        # indexes (built first if a large save could not build them again); a larger one is
+        # left to the duplicate search.
         if self.save and not self.job.checks_rows_for_duplicates:
             return indexes_built_after()
+        restore_deferred_indexes()
         return nullcontext()
 
     def _run(self) -> None:

@@ -101,3 +101,12 @@ def test_the_start_after_a_crash_builds_what_the_crashed_save_left_unbuilt():
     resume_interrupted_imports()
 
     assert set(DEFERRED_INDEXES) <= worker_indexes()
+
+
+def test_any_other_import_pass_builds_them_first(tmp_path, admin_user):
+    drop_deferred_indexes()  # as a large save whose rebuild failed would leave them
+    job = upload(admin_user, seven_people(tmp_path))
+
+    start_import_pass(actor=admin_user, job_id=job.pk, save=False, in_background=False)
+
+    assert set(DEFERRED_INDEXES) <= worker_indexes()
