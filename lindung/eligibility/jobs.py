@@ -20,6 +20,7 @@ from lindung.accounts.models import User
 from lindung.accounts.permissions import Capability, require
 from lindung.audit.services import record_event
 from lindung.core.exceptions import DomainError
+from lindung.core.formatting import format_date
 from lindung.core.logging import describe_failure
 from lindung.eligibility.models import EligibilityJob
 from lindung.eligibility.selectors import (
@@ -44,7 +45,8 @@ STALE_AFTER = dt.timedelta(hours=6)
 @dataclass(frozen=True)
 class JobRequest:
     job: EligibilityJob
-    # False when a job of the programme was already queued or running: that one is returned.
+    # False when the same run (same ``apply`` and reference date) was already queued or
+    # running: that one is returned.
     created: bool
 
 
@@ -52,8 +54,9 @@ def request_eligibility_run(
     *, actor: User, program_id: int, on: dt.date | None = None, apply: bool = True
 ) -> JobRequest:
     """Queue a run of the rules in effect on ``on`` (default today): stored with ``apply``,
-    else only evaluated against the stored decisions. While a run of the programme is
-    queued or running, asking again returns that job instead of a second one."""
+    else only evaluated against the stored decisions. While the same run of the programme
+    is queued or running, asking again returns that job instead of a second one; while a
+    different one is (a dry run, another reference date), the request is refused."""
     from lindung.eligibility.tasks import run_eligibility_job as task
 
     require(actor, Capability.MANAGE_PROGRAMS)
@@ -65,7 +68,7 @@ def request_eligibility_run(
             raise DomainError(no_rules_message(program, on))
         _give_up_stale_jobs(program)
         if (running := active_job(program)) is not None:
-            return JobRequest(running, created=False)
+            return _the_same_run(running, apply=apply, on=on)
         try:
             with transaction.atomic():
                 job = EligibilityJob.objects.create(
@@ -80,7 +83,7 @@ def request_eligibility_run(
             running = active_job(program)
             if running is None:
                 raise
-            return JobRequest(running, created=False)
+            return _the_same_run(running, apply=apply, on=on)
         record_event(
             actor=actor,
             action="eligibility.run_requested",
@@ -92,12 +95,42 @@ def request_eligibility_run(
     return JobRequest(job, created=True)
 
 
+def _the_same_run(running: EligibilityJob, *, apply: bool, on: dt.date) -> JobRequest:
+    # Handing back a job that stores nothing, or judges on another date, would let the
+    # requester believe their own run took place.
+    if running.apply == apply and running.reference_date == on:
+        return JobRequest(running, created=False)
+    raise DomainError(_another_run_message(running))
+
+
+def _another_run_message(running: EligibilityJob) -> str:
+    kind = "penjalanan" if running.apply else "penilaian tanpa menyimpan"
+    return (
+        "Penjalanan lain aturan kelayakan program ini sedang berlangsung "
+        f"({kind}, tanggal acuan {format_date(running.reference_date)}). "
+        "Tunggu sampai selesai, lalu minta penjalanan Anda lagi."
+    )
+
+
 def _give_up_stale_jobs(program: Program) -> None:
-    EligibilityJob.objects.filter(
+    stale = EligibilityJob.objects.filter(
         program=program,
         status__in=ACTIVE_JOB,
         requested_at__lt=timezone.now() - STALE_AFTER,
-    ).update(status=EligibilityJob.Status.FAILED, error=STOPPED, finished_at=timezone.now())
+    ).select_related("requested_by")
+    for job in stale:
+        # Filtered on the status again: the worker may have finished it meanwhile.
+        given_up = EligibilityJob.objects.filter(pk=job.pk, status__in=ACTIVE_JOB).update(
+            status=EligibilityJob.Status.FAILED, error=STOPPED, finished_at=timezone.now()
+        )
+        if given_up:
+            record_event(
+                actor=job.requested_by,
+                action="eligibility.run_failed",
+                object_type="program",
+                object_id=job.program_id,
+                context={"job_id": job.pk, "error": STOPPED},
+            )
 
 
 def _enqueue(task, job_id: int) -> None:

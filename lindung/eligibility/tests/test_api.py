@@ -187,6 +187,30 @@ def test_asking_again_over_the_api_returns_the_job_under_way(client, admin_user,
     assert EligibilityJob.objects.count() == 1
 
 
+def test_asking_for_a_stored_run_while_a_dry_run_is_under_way_is_refused_over_the_api(
+    client, admin_user, token_for, rules
+):
+    url = f"/api/v1/programs/{rules.program_id}/eligibility/run"
+    token = token_for(admin_user)
+    dry = client.post(
+        url, {"apply": False, "on": "2026-07-01"}, content_type="application/json", **_auth(token)
+    ).json()
+    events = AuditEvent.objects.count()
+
+    refused = client.post(
+        url, {"apply": True, "on": "2026-07-01"}, content_type="application/json", **_auth(token)
+    )
+
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "detail": "Penjalanan lain aturan kelayakan program ini sedang berlangsung "
+        "(penilaian tanpa menyimpan, tanggal acuan 1 Juli 2026). "
+        "Tunggu sampai selesai, lalu minta penjalanan Anda lagi."
+    }
+    assert list(EligibilityJob.objects.values_list("pk", flat=True)) == [dry["id"]]
+    assert AuditEvent.objects.count() == events
+
+
 def test_a_failed_job_gives_its_reason_over_the_api(client, admin_user, token_for, rules):
     job = request_eligibility_run(actor=admin_user, program_id=rules.program_id, on=ON).job
     EligibilityJob.objects.filter(pk=job.pk).update(status="failed", error=STOPPED)

@@ -8,7 +8,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from conftest import PASSWORD
 from lindung.accounts.models import Role
+from lindung.accounts.services import create_user
 from lindung.audit.models import AuditEvent
 from lindung.core.exceptions import DomainError, PermissionDenied
 from lindung.eligibility import jobs
@@ -98,11 +100,77 @@ def test_asking_again_while_a_run_is_under_way_returns_that_job(
     first = _request(admin_user, rules).job
     EligibilityJob.objects.filter(pk=first.pk).update(status=status)
 
-    again = _request(admin_user, rules, apply=False)
+    again = _request(admin_user, rules)
 
     assert (again.created, again.job.pk) == (False, first.pk)
     assert EligibilityJob.objects.count() == 1
     assert AuditEvent.objects.filter(action="eligibility.run_requested").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("under_way", "asked", "described"),
+    [
+        pytest.param(
+            {"apply": False},
+            {"apply": True},
+            "(penilaian tanpa menyimpan, tanggal acuan 1 Juli 2026)",
+            id="stored-run-while-dry-run",
+        ),
+        pytest.param(
+            {"apply": True},
+            {"apply": True, "on": ON + dt.timedelta(days=1)},
+            "(penjalanan, tanggal acuan 1 Juli 2026)",
+            id="another-reference-date",
+        ),
+        pytest.param(
+            {"apply": True},
+            {"apply": False},
+            "(penjalanan, tanggal acuan 1 Juli 2026)",
+            id="dry-run-while-stored-run",
+        ),
+    ],
+)
+@pytest.mark.parametrize("status", [Status.QUEUED, Status.RUNNING])
+def test_asking_for_a_different_run_while_one_is_under_way_is_refused_and_writes_nothing(
+    admin_user, rules, status, under_way, asked, described
+):
+    first = _request(admin_user, rules, **under_way).job
+    EligibilityJob.objects.filter(pk=first.pk).update(status=status)
+    events = AuditEvent.objects.count()
+
+    with pytest.raises(DomainError) as refused:
+        request_eligibility_run(
+            actor=admin_user, program_id=rules.program_id, **{"on": ON, **asked}
+        )
+
+    assert refused.value.message == (
+        f"Penjalanan lain aturan kelayakan program ini sedang berlangsung {described}. "
+        "Tunggu sampai selesai, lalu minta penjalanan Anda lagi."
+    )
+    assert list(EligibilityJob.objects.values_list("pk", "status")) == [(first.pk, status)]
+    assert AuditEvent.objects.count() == events
+
+
+def test_a_different_run_asked_for_at_the_same_moment_is_refused_too(
+    admin_user, rules, monkeypatch
+):
+    first = _request(admin_user, rules, apply=False).job
+    events = AuditEvent.objects.count()
+    looked_up = []
+
+    def not_yet_seen(program):
+        # The other request commits its job between this one's look and its insert.
+        looked_up.append(program.pk)
+        return None if len(looked_up) == 1 else EligibilityJob.objects.get(pk=first.pk)
+
+    monkeypatch.setattr(jobs, "active_job", not_yet_seen)
+
+    with pytest.raises(DomainError, match="penilaian tanpa menyimpan"):
+        _request(admin_user, rules)
+
+    assert looked_up == [rules.program_id, rules.program_id]
+    assert list(EligibilityJob.objects.values_list("pk", flat=True)) == [first.pk]
+    assert AuditEvent.objects.count() == events
 
 
 def test_a_new_run_may_be_asked_for_once_the_last_one_is_done(admin_user, rules, make_worker):
@@ -215,7 +283,34 @@ def test_a_job_stuck_for_hours_no_longer_blocks_a_new_run(admin_user, rules):
     stuck.refresh_from_db()
     assert fresh.created is True
     assert (stuck.status, stuck.error) == (Status.FAILED, STOPPED)
+    assert stuck.finished_at is not None
     assert fresh.job.status == Status.QUEUED
+    event = AuditEvent.objects.get(action="eligibility.run_failed")
+    assert (event.actor_id, event.object_type, event.object_id) == (
+        admin_user.pk, "program", str(rules.program_id)
+    )  # fmt: skip
+    assert event.context == {"job_id": stuck.pk, "error": STOPPED}
+
+
+def test_a_stuck_job_of_another_requester_is_given_up_in_their_name(admin_user, rules):
+    stuck = _request(admin_user, rules, apply=False).job
+    EligibilityJob.objects.filter(pk=stuck.pk).update(
+        status=Status.QUEUED, requested_at=timezone.now() - dt.timedelta(hours=7)
+    )
+    colleague = create_user(
+        actor=None, username="admin2", role=Role.ADMIN, password=PASSWORD, area_code=None
+    )
+
+    fresh = _request(colleague, rules)
+
+    stuck.refresh_from_db()
+    assert fresh.created is True and fresh.job.requested_by_id == colleague.pk
+    assert stuck.status == Status.FAILED
+    event = AuditEvent.objects.get(action="eligibility.run_failed")
+    assert (event.actor_id, event.context) == (
+        admin_user.pk,
+        {"job_id": stuck.pk, "error": STOPPED},
+    )
 
 
 def test_the_database_refuses_a_second_job_under_way_for_a_programme(admin_user, rules):

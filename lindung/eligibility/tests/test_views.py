@@ -259,6 +259,26 @@ def test_asking_again_while_a_run_is_queued_leads_to_that_run(client, admin_user
     assert AuditEvent.objects.filter(action="eligibility.run_requested").count() == 1
 
 
+def test_running_the_rules_while_a_dry_run_is_under_way_says_so_and_queues_nothing(
+    client, admin_user, rules
+):
+    dry = request_eligibility_run(
+        actor=admin_user, program_id=rules.program_id, on=ON, apply=False
+    ).job
+    events = AuditEvent.objects.count()
+
+    response = _login(client, admin_user).post(
+        reverse("eligibility:run", args=[rules.program_id]), follow=True
+    )
+
+    assert response.redirect_chain[-1][0] == reverse("eligibility:program", args=[rules.program_id])
+    page = response.content.decode()
+    assert "penilaian tanpa menyimpan, tanggal acuan 1 Juli 2026" in page
+    assert ALREADY_REQUESTED not in page
+    assert list(EligibilityJob.objects.values_list("pk", flat=True)) == [dry.pk]
+    assert AuditEvent.objects.count() == events
+
+
 def test_without_rules_in_effect_the_page_says_so_and_queues_nothing(client, admin_user, program):
     response = _login(client, admin_user).post(
         reverse("eligibility:run", args=[program.pk]), follow=True
