@@ -5,8 +5,12 @@ The database allows one active enrolment per worker, and one open enrolment per 
 when both records have one in the same programme, the one further along stays (an active
 enrolment, with its KPJ number and cover, over a candidate) and the other is ended with
 reason "duplicate" on the merge day; two active ones in different programmes keep the
-survivor's. Both were the same person, covered once. Undoing the merge moves everything
-back and reopens what the merge ended.
+survivor's. That last rule comes first: when the merged record is active in a programme
+where the survivor is only a candidate (or submitted) and the survivor is active in another
+programme, the merged record's active enrolment ends and the survivor's candidate stays
+open, since keeping the merged one would leave the person active twice or end the cover
+the survivor already has. Both were the same person, covered once. Undoing the merge
+moves everything back and reopens what the merge ended.
 
 Ending is a status move like any other (``services.apply_move``): a history row by the
 verifier who merged, the version and change time moved on, and an ``enrolment.transition``
@@ -73,15 +77,20 @@ def move_enrolments(merged: Worker, survivor: Worker, *, actor: User, case_id: i
         ended_change = None
         if enrolment.status in OPEN_STATUSES:
             same_programme = survivor_open.get(enrolment.program_id)
-            if same_programme is not None and (
-                _PROGRESS[enrolment.status] > _PROGRESS[same_programme.status]
+            # While the survivor is active, an active enrolment cannot come over, so it does
+            # not outrank the survivor's candidate in its programme either: it ends, below.
+            survivor_active = enrolment.status == EnrolmentStatus.ACTIVE and _has_active(
+                survivor_open
+            )
+            if (
+                same_programme is not None
+                and not survivor_active
+                and _PROGRESS[enrolment.status] > _PROGRESS[same_programme.status]
             ):
                 ended = _end_as_duplicate(same_programme, actor=actor, case_id=case_id, now=now)
                 moved.append(["kept", same_programme.pk, survivor.pk, ended])
                 survivor_open[enrolment.program_id] = enrolment
-            elif same_programme is not None or (
-                enrolment.status == EnrolmentStatus.ACTIVE and _has_active(survivor_open)
-            ):
+            elif same_programme is not None or survivor_active:
                 ended_change = _end_as_duplicate(enrolment, actor=actor, case_id=case_id, now=now)
             else:
                 survivor_open[enrolment.program_id] = enrolment
@@ -147,6 +156,7 @@ def _reopen(
     restored = {
         "ended_on": dt.date.fromisoformat(ended_on) if ended_on else None,
         "end_reason": end_reason,
+        "end_note": end_note,
     }
     changes = {"status": [enrolment.status, status]} | {
         name: [getattr(enrolment, name), value]

@@ -1,5 +1,6 @@
 import datetime as dt
 import json
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -16,6 +17,8 @@ from lindung.enrolment.followers import NOTE, REOPEN_CLASH, REOPEN_NOTE
 from lindung.enrolment.models import EndReason, Enrolment, EnrolmentStatus, EnrolmentStatusChange
 from lindung.enrolment.services import Move, enrol_candidates, transition
 from lindung.enrolment.tests.conftest import COVERAGE_START
+from lindung.programs.inputs import ProgramInput
+from lindung.programs.services import create_program, set_funding_shares
 from lindung.registry.models import Heir, Worker, WorkerStatus, WorkerStatusChange
 
 S = EnrolmentStatus
@@ -157,7 +160,7 @@ def test_an_active_enrolment_outranks_the_survivors_candidate_and_comes_back_on_
         str(candidate.pk),
         twin.pk,
         {"status": ["ended", "candidate"], "ended_on": [today.isoformat(), None],
-         "end_reason": ["duplicate", ""]},
+         "end_reason": ["duplicate", ""], "end_note": [NOTE, ""]},
     )  # fmt: skip
 
 
@@ -249,6 +252,7 @@ def test_undoing_the_merge_reopens_the_enrolment_and_its_history_keeps_both_move
         "status": ["ended", "active"],
         "ended_on": [today.isoformat(), None],
         "end_reason": ["duplicate", ""],
+        "end_note": [NOTE, ""],
     }
     assert reopening.context == {
         "program": program.pk,
@@ -259,6 +263,121 @@ def test_undoing_the_merge_reopens_the_enrolment_and_its_history_keeps_both_move
     assert reopening.sequence < AuditEvent.objects.get(action="duplicate.undo_merge").sequence
     # The twin kept its own enrolment all along.
     assert Enrolment.objects.get(worker=twin).status == S.ACTIVE
+    assert verify_chain().ok
+
+
+@pytest.fixture
+def other_program(admin_user, apbd):
+    program = create_program(
+        actor=admin_user,
+        data=ProgramInput(
+            name="Perlindungan Nelayan Kukar",
+            owning_office="Dinas Perikanan",
+            first_fiscal_year=2025,
+        ),
+    )
+    set_funding_shares(
+        actor=admin_user, program_id=program.pk, area_code=None, shares={apbd.pk: Decimal(100)}
+    )
+    return program
+
+
+@pytest.fixture
+def active_elsewhere(admin_user, program, other_program, active, twin):
+    """Siti Aminah is active in the programme; the twin, the record that will stay, is
+    active in another programme and only a candidate in this one."""
+    # A candidate first: the programme's enrolment takes in no one already active elsewhere.
+    (candidate,) = enrol_candidates(actor=admin_user, program=program, worker_ids=[twin.pk]).created
+    elsewhere = activate(admin_user, other_program, twin, "26019990002")
+    candidate.refresh_from_db()
+    active.refresh_from_db()
+    return active, elsewhere, candidate
+
+
+def enrolment_states() -> list[tuple]:
+    return list(
+        Enrolment.objects.order_by("pk").values_list(
+            "pk", "worker_id", "program_id", "status", "ended_on", "end_reason", "end_note",
+            "kpj_number", "coverage_start",
+        )
+    )  # fmt: skip
+
+
+def test_an_active_enrolment_does_not_outrank_a_candidate_when_the_survivor_is_active_elsewhere(
+    verifier, program, other_program, tenggarong_worker, twin, case, active_elsewhere
+):
+    merged_active, elsewhere, candidate = active_elsewhere
+    before = (merged_active.version, candidate.version, elsewhere.version)
+    today = timezone.localdate()
+
+    merge_into_twin(verifier, case, twin)
+
+    # One person, covered once: the survivor's cover in the other programme stays.
+    assert [e.pk for e in Enrolment.objects.filter(worker=twin, status=S.ACTIVE)] == [elsewhere.pk]
+    ended = Enrolment.objects.get(pk=merged_active.pk)
+    assert (ended.worker, ended.status, ended.ended_on, ended.end_reason, ended.end_note) == (
+        twin, S.ENDED, today, EndReason.DUPLICATE, NOTE,
+    )  # fmt: skip
+    assert ended.version == before[0] + 1
+    assert history(ended)[-1] == (
+        S.ACTIVE, S.ENDED, today, EndReason.DUPLICATE, NOTE, verifier.pk,
+    )  # fmt: skip
+    kept = Enrolment.objects.get(pk=candidate.pk)
+    assert (kept.worker, kept.status, kept.end_reason, kept.version) == (
+        twin, S.CANDIDATE, "", before[1],
+    )  # fmt: skip
+    assert Enrolment.objects.get(pk=elsewhere.pk).version == before[2]
+    (event,) = transitions_by(verifier)
+    assert (event.object_type, event.object_id, event.worker_id) == (
+        "enrolment",
+        str(ended.pk),
+        tenggarong_worker.pk,
+    )
+    assert event.changes == {
+        "status": ["active", "ended"],
+        "ended_on": [None, today.isoformat()],
+        "end_reason": ["", "duplicate"],
+    }
+    assert event.context == {
+        "program": program.pk,
+        "note": NOTE,
+        "batch": ended.batch_id,
+        "duplicate_case": case.pk,
+    }
+    assert verify_chain().ok
+
+
+def test_undoing_a_merge_into_a_record_active_elsewhere_restores_every_enrolment(
+    verifier, tenggarong_worker, twin, case, active_elsewhere
+):
+    merged_active, elsewhere, candidate = active_elsewhere
+    enrolments = enrolment_states()
+    workers = list(Worker.objects.order_by("pk").values_list("pk", "status"))
+    merge = merge_into_twin(verifier, case, twin)
+
+    undo_merge(user=verifier, merge=merge, reason="Ternyata dua orang")
+
+    assert enrolment_states() == enrolments
+    assert list(Worker.objects.order_by("pk").values_list("pk", "status")) == workers
+    reopened = Enrolment.objects.get(pk=merged_active.pk)
+    assert reopened.version == merged_active.version + 2
+    assert [row[:2] for row in history(reopened)[-2:]] == [
+        (S.ACTIVE, S.ENDED),
+        (S.ENDED, S.ACTIVE),
+    ]
+    ending, reopening = transitions_by(verifier)
+    assert ending.object_id == reopening.object_id == str(reopened.pk)
+    assert reopening.worker_id == tenggarong_worker.pk
+    assert reopening.changes == {
+        "status": ["ended", "active"],
+        "ended_on": [timezone.localdate().isoformat(), None],
+        "end_reason": ["duplicate", ""],
+        "end_note": [NOTE, ""],
+    }
+    assert [
+        Enrolment.objects.get(pk=candidate.pk).version,
+        Enrolment.objects.get(pk=elsewhere.pk).version,
+    ] == [candidate.version, elsewhere.version]
     assert verify_chain().ok
 
 
