@@ -219,7 +219,8 @@ def eligibility_workers(request: ApiRequest, program_id: int, query: Query[Decis
 def run_eligibility(request: ApiRequest, program_id: int, payload: RunIn):
     """Queue a run of the rules in effect over the whole registry (administrators); follow
     it with GET .../eligibility/jobs/{job_id}. One run of a programme at a time: while one
-    is queued or running, that job is returned."""
+    is queued or running, asking for the same run returns that job, and asking for another
+    (a dry run, another reference date) is refused with 400."""
     requested = request_eligibility_run(
         actor=request.auth, program_id=program_id, on=payload.on, apply=payload.apply
     )
