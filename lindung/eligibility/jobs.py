@@ -21,7 +21,7 @@ from lindung.accounts.permissions import Capability, require
 from lindung.audit.services import record_event
 from lindung.core.exceptions import DomainError
 from lindung.core.formatting import format_date
-from lindung.core.logging import describe_failure
+from lindung.core.jobs import record_job_failure
 from lindung.eligibility.models import EligibilityJob
 from lindung.eligibility.selectors import (
     ACTIVE_JOB,
@@ -158,17 +158,15 @@ def run_eligibility_job(job_id: int) -> EligibilityJob:
             )
             _finish(job, result)
     except Exception as error:
-        EligibilityJob.objects.filter(pk=job.pk).update(
-            status=EligibilityJob.Status.FAILED,
-            error=describe_failure(error),
-            finished_at=timezone.now(),
-        )
-        record_event(
+        record_job_failure(
+            EligibilityJob.objects.filter(pk=job.pk),
+            error,
+            failed_status=EligibilityJob.Status.FAILED,
             actor=job.requested_by,
             action="eligibility.run_failed",
             object_type="program",
             object_id=job.program_id,
-            context={"job_id": job.pk, "error": describe_failure(error, limit=500)},
+            context={"job_id": job.pk},
         )
         raise
     return job

@@ -13,7 +13,7 @@ from lindung.accounts.models import User
 from lindung.accounts.permissions import Capability, require
 from lindung.audit.services import record_event
 from lindung.core.exceptions import DomainError, NotFound
-from lindung.core.logging import describe_failure
+from lindung.core.jobs import record_job_failure
 from lindung.imports import engine
 from lindung.imports.columns import FIELD_LABELS, FIELD_SYNONYMS, guess_mapping, normalize_header
 from lindung.imports.deferred_indexes import restore_deferred_indexes
@@ -265,18 +265,15 @@ def run_import_pass(job_id: int, *, save: bool) -> ImportJob:
             engine.ImportRun(job, save=save).run()
             write_report(job)
     except Exception as error:
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportStatus.FAILED, error=describe_failure(error), finished_at=timezone.now()
-        )
-        record_event(
+        record_job_failure(
+            ImportJob.objects.filter(pk=job.pk),
+            error,
+            failed_status=ImportStatus.FAILED,
             actor=job.created_by,
             action="import.failed",
             object_type="import",
             object_id=job.pk,
-            context={
-                "error": describe_failure(error, limit=500),
-                "saved_through_row": job.saved_through_row,
-            },
+            context={"saved_through_row": job.saved_through_row},
         )
         raise
     job.status = engine.status_after(save)

@@ -10,7 +10,7 @@ from lindung.accounts.models import User
 from lindung.accounts.permissions import Capability, require
 from lindung.audit.services import record_event
 from lindung.core.exceptions import DomainError
-from lindung.core.logging import describe_failure
+from lindung.core.jobs import record_job_failure
 from lindung.dedup.models import DuplicateRun
 from lindung.dedup.services.candidates import record_candidates
 
@@ -91,17 +91,14 @@ def run_duplicate_search(run_id: int) -> DuplicateRun:
         pairs = find_pairs(changed_since=run.changed_since, progress=_progress_writer(run))
         outcome = record_candidates(pairs=list(pairs), run=run)
     except Exception as error:
-        DuplicateRun.objects.filter(pk=run.pk).update(
-            status=DuplicateRun.Status.FAILED,
-            error=describe_failure(error),
-            finished_at=timezone.now(),
-        )
-        record_event(
+        record_job_failure(
+            DuplicateRun.objects.filter(pk=run.pk),
+            error,
+            failed_status=DuplicateRun.Status.FAILED,
             actor=run.started_by,
             action="duplicate.run_failed",
             object_type="duplicate_run",
             object_id=run.pk,
-            context={"error": describe_failure(error, limit=500)},
         )
         raise
     run.refresh_from_db()
