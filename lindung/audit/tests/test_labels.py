@@ -3,6 +3,7 @@ after a complaint should not have to read codes."""
 
 import ast
 import re
+from functools import cache
 from pathlib import Path
 
 from lindung.audit.views import ACTION_LABELS, OBJECT_LABELS
@@ -14,10 +15,13 @@ CODE = re.compile(r"[a-z]+(?:_[a-z]+)*\.[a-z]+(?:_[a-z]+)*")
 ASSEMBLED = {"enrolment.bpjs_{kind}_import": [f"enrolment.bpjs_{k}_import" for k in BpjsFileKind]}
 
 
-def _source_trees():
-    for path in SOURCE.rglob("*.py"):
-        if "tests" not in path.parts and "migrations" not in path.parts:
-            yield ast.parse(path.read_text(encoding="utf-8"))
+@cache
+def _source_trees() -> tuple[ast.Module, ...]:
+    return tuple(
+        ast.parse(path.read_text(encoding="utf-8"))
+        for path in SOURCE.rglob("*.py")
+        if "tests" not in path.parts and "migrations" not in path.parts
+    )
 
 
 def _keyword_values(name: str) -> set[str]:

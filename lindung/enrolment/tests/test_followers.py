@@ -51,6 +51,27 @@ def transitions_by(user) -> list[AuditEvent]:
     )
 
 
+def assert_ended_by_merge(verifier, ended, worker, program, case, today) -> None:
+    """The verifier's one transition event: ``ended`` (of ``worker``) ended by the merge."""
+    (event,) = transitions_by(verifier)
+    assert (event.object_type, event.object_id, event.worker_id) == (
+        "enrolment",
+        str(ended.pk),
+        worker.pk,
+    )
+    assert event.changes == {
+        "status": ["active", "ended"],
+        "ended_on": [None, today.isoformat()],
+        "end_reason": ["", "duplicate"],
+    }
+    assert event.context == {
+        "program": program.pk,
+        "note": NOTE,
+        "batch": ended.batch_id,
+        "duplicate_case": case.pk,
+    }
+
+
 def activate(admin_user, program, worker, kpj):
     enrol_candidates(actor=admin_user, program=program, worker_ids=[worker.pk])
     export_registration_batch(actor=admin_user, program=program, on=dt.date(2026, 5, 3))
@@ -203,23 +224,7 @@ def test_an_enrolment_ended_by_a_merge_is_recorded_as_the_verifiers_transition(
     assert history(ended)[-1] == (
         S.ACTIVE, S.ENDED, today, EndReason.DUPLICATE, NOTE, verifier.pk,
     )  # fmt: skip
-    (event,) = transitions_by(verifier)
-    assert (event.object_type, event.object_id, event.worker_id) == (
-        "enrolment",
-        str(ended.pk),
-        tenggarong_worker.pk,
-    )
-    assert event.changes == {
-        "status": ["active", "ended"],
-        "ended_on": [None, today.isoformat()],
-        "end_reason": ["", "duplicate"],
-    }
-    assert event.context == {
-        "program": program.pk,
-        "note": NOTE,
-        "batch": ended.batch_id,
-        "duplicate_case": case.pk,
-    }
+    assert_ended_by_merge(verifier, ended, tenggarong_worker, program, case, today)
     survivors = Enrolment.objects.filter(worker=twin, status=S.ACTIVE)
     assert [e.kpj_number for e in survivors] == ["26019990001"]
     assert verify_chain().ok
@@ -327,23 +332,7 @@ def test_an_active_enrolment_does_not_outrank_a_candidate_when_the_survivor_is_a
         twin, S.CANDIDATE, "", before[1],
     )  # fmt: skip
     assert Enrolment.objects.get(pk=elsewhere.pk).version == before[2]
-    (event,) = transitions_by(verifier)
-    assert (event.object_type, event.object_id, event.worker_id) == (
-        "enrolment",
-        str(ended.pk),
-        tenggarong_worker.pk,
-    )
-    assert event.changes == {
-        "status": ["active", "ended"],
-        "ended_on": [None, today.isoformat()],
-        "end_reason": ["", "duplicate"],
-    }
-    assert event.context == {
-        "program": program.pk,
-        "note": NOTE,
-        "batch": ended.batch_id,
-        "duplicate_case": case.pk,
-    }
+    assert_ended_by_merge(verifier, ended, tenggarong_worker, program, case, today)
     assert verify_chain().ok
 
 
